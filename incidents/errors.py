@@ -1,0 +1,52 @@
+"""The project's exceptions and the Problem record that every check reports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class IncidentsError(Exception):
+    """Base class: an error a user can act on; the CLI and dashboard show its message, not a traceback."""
+
+
+class DataFileError(IncidentsError, ValueError):
+    """A data file cannot be read at all (missing, empty, wrong encoding or delimiter)."""
+
+
+class LockTimeout(IncidentsError, TimeoutError):
+    """Another writer holds the data directory's lock for too long."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One finding of a check, located as file:row:column.
+
+    `row` counts like a spreadsheet: the header is row 1, the first record row 2
+    (a quoted newline inside a cell does not add a row). `row` is None for file-level problems.
+    """
+
+    file: str
+    row: int | None
+    column: str | None
+    message: str
+    found: str | None = None
+    expected: str | None = None
+    severity: str = "error"  # or "warning"
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.row if self.row is not None else '-'}:{self.column or '-'}"
+        detail = ""
+        if self.found is not None or self.expected is not None:
+            found = "(empty)" if self.found in (None, "") else repr(_shorten(self.found))
+            detail = f" (found {found}; expected {self.expected})" if self.expected else f" (found {found})"
+        prefix = "warning: " if self.severity == "warning" else ""
+        return f"{where}: {prefix}{self.message}{detail}"
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
+
+
+def _shorten(text: str, limit: int = 80) -> str:
+    text = str(text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,340 @@
+"""Offline geography: gazetteer lookup, which country and province a point is in, and distance to borders.
+
+Everything here reads the project's bundled `data/geo/` (Natural Earth boundaries, GeoNames
+place names; see data/geo/SOURCES.md). Nothing touches the network; the optional online
+geocoder lives in `incidents.geocode_online` behind an explicit option.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pycountry
+import shapely
+from geopy.distance import geodesic
+from rapidfuzz import fuzz, process
+
+GEO_DIR = Path(__file__).resolve().parent.parent / "data" / "geo"
+
+# Generic words around a place name ("Darvoz district", "Хатлонская область") that are not the name.
+GENERIC_WORDS = frozenset("""
+district districts region province oblast oblasty viloyat viloyati rayon raion rayoni nohiya nohiyai jamoat
+village town city area county the of municipality autonomous
+район района районе области область округ город города городе село села кишлак кишлака джамоат
+""".split())
+
+# What precision a gazetteer feature gives when an event is placed on it.
+FEATURE_PRECISION = {"PPL": "exact", "ADM2": "district", "ADM1": "province", "PCLI": "country"}
+# Order of preference among features with the same name: a town beats a district of the same name.
+FEATURE_RANK = {"PPL": 0, "ADM2": 1, "ADM1": 2, "PCLI": 3}
+
+ALPHA2_TO_3 = {c.alpha_2: c.alpha_3 for c in pycountry.countries}
+ALPHA3_TO_2 = {v: k for k, v in ALPHA2_TO_3.items()}
+
+
+def normalize(name: str) -> str:
+    """Fold a place name for matching: lower case, no diacritics, letters and digits only.
+
+    >>> normalize("Qal'ai Khumb") == normalize("Qalaikhumb")
+    True
+    """
+    text = unicodedata.normalize("NFKD", str(name)).casefold().replace("ё", "е")
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return "".join(ch for ch in text if ch.isalnum())
+
+
+def strip_generic(name: str) -> str:
+    """Drop generic words such as 'district' or 'район' from a place phrase."""
+    words = [w for w in re.split(r"[\s,]+", str(name)) if w and w.casefold() not in GENERIC_WORDS]
+    return " ".join(words)
+
+
+DISTRICT_WORDS = frozenset("district districts rayon raion rayoni nohiya nohiyai район района районе".split())
+PROVINCE_WORDS = frozenset("region province oblast oblasty viloyat viloyati области область".split())
+
+
+def _kind_hint(phrase: str, stripped: str) -> str:
+    """Which feature a phrase asks for: 'Darvoz district' wants the ADM2, not the town."""
+    words = {w.casefold() for w in re.split(r"[\s,]+", phrase)} - set(stripped.casefold().split())
+    if words & DISTRICT_WORDS:
+        return "ADM2"
+    if words & PROVINCE_WORDS:
+        return "ADM1"
+    return "PPL"
+
+
+@dataclass(frozen=True)
+class Place:
+    """A gazetteer entry matched to a query."""
+
+    name: str
+    latitude: float | None
+    longitude: float | None
+    country: str  # ISO3
+    admin1: str
+    feature_code: str
+    geonames_id: str
+    population: int
+    score: float  # 100 = exact (normalised) match
+
+    @property
+    def precision(self) -> str:
+        return FEATURE_PRECISION.get(self.feature_code, "exact" if self.feature_code.startswith("PP") else "border_area")
+
+
+class Gazetteer:
+    """Name lookup over data/geo/gazetteer.csv with aliases, transliterations and fuzzy matching."""
+
+    def __init__(self, table: pd.DataFrame):
+        self.table = table.reset_index(drop=True)
+        self.index: dict[str, list[int]] = {}
+        for i, row in enumerate(self.table.itertuples(index=False)):
+            names = {row.name, row.ascii_name, *str(row.alternate_names or "").split("|")}
+            for n in names:
+                key = normalize(n)
+                if len(key) >= 3:
+                    ids = self.index.setdefault(key, [])
+                    if i not in ids:
+                        ids.append(i)
+        self._keys = list(self.index)
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> "Gazetteer":
+        return _gazetteer(str(path or GEO_DIR / "gazetteer.csv"))
+
+    def _place(self, i: int, score: float) -> Place:
+        r = self.table.iloc[i]
+        lat, lon = r["latitude"], r["longitude"]
+        return Place(
+            name=r["name"],
+            latitude=None if pd.isna(lat) else float(lat),
+            longitude=None if pd.isna(lon) else float(lon),
+            country=ALPHA2_TO_3.get(r["country_code"], r["country_code"]),
+            admin1=r["admin1"] if isinstance(r["admin1"], str) else "",
+            feature_code=r["feature_code"],
+            geonames_id="" if pd.isna(r["geonames_id"]) else str(r["geonames_id"]),
+            population=0 if pd.isna(r["population"]) else int(r["population"]),
+            score=score,
+        )
+
+    def lookup(self, name: str, country: str | None = None, admin1: str | None = None,
+               fuzzy: bool = True, cutoff: float = 88.0, limit: int = 5) -> list[Place]:
+        """Candidates for a place name, best first.
+
+        Args:
+            name: the name as written (any script; 'district' and similar words are ignored).
+            country: ISO3 (or ISO2) to restrict to, when the context names a country.
+            admin1: province display name to prefer, when the context names one.
+            fuzzy: also try near spellings (rapidfuzz) when there is no exact match.
+            cutoff: minimum fuzzy score, 0-100.
+        """
+        stripped = strip_generic(name)
+        kind = _kind_hint(name, stripped)
+        key = normalize(stripped) or normalize(name)
+        if len(key) < 3:
+            return []
+        hits = {i: 100.0 for i in self.index.get(key, [])}
+        if not hits and fuzzy and len(key) >= 5:
+            for cand, score, _ in process.extract(key, self._keys, scorer=fuzz.ratio, limit=limit * 2,
+                                                  score_cutoff=cutoff):
+                for i in self.index[cand]:
+                    hits[i] = max(hits.get(i, 0.0), float(score))
+        places = [self._place(i, s) for i, s in hits.items()]
+        if country:
+            iso3 = ALPHA2_TO_3.get(country.upper(), country.upper())
+            places = [p for p in places if p.country == iso3]
+        places.sort(key=lambda p: (-p.score, p.admin1 != admin1 if admin1 else False, p.latitude is None,
+                                   p.feature_code != kind, FEATURE_RANK.get(p.feature_code, 4), -p.population))
+        return places[:limit]
+
+    def best(self, name: str, **kwargs) -> Place | None:
+        """The single best located candidate, or None."""
+        located = [p for p in self.lookup(name, **kwargs) if p.latitude is not None]
+        return located[0] if located else None
+
+
+@cache
+def _gazetteer(path: str) -> Gazetteer:
+    table = pd.read_csv(path, dtype={"geonames_id": "str", "admin1": "str"}, keep_default_na=False,
+                        na_values={"latitude": [""], "longitude": [""], "population": [""]})
+    return Gazetteer(table)
+
+
+# --- Polygons and lines -------------------------------------------------------------------------
+
+def _features(name: str) -> list[dict]:
+    with open(GEO_DIR / name, encoding="utf-8") as fh:
+        return json.load(fh)["features"]
+
+
+@dataclass(frozen=True)
+class Geography:
+    """Country and province polygons and border lines, with vectorised point queries."""
+
+    countries: tuple[str, ...]
+    country_shapes: np.ndarray
+    provinces: tuple[str, ...]
+    province_countries: tuple[str, ...]
+    province_shapes: np.ndarray
+    borders: tuple[str, ...]
+    border_shapes: np.ndarray  # lon/lat LineStrings
+    segment_tree: shapely.STRtree  # border segments in a local equal-area plane
+    segment_border: np.ndarray  # border index of each segment
+
+    @classmethod
+    def load(cls) -> "Geography":
+        return _geography()
+
+    def country_at(self, lat, lon) -> np.ndarray:
+        """ISO3 of the country containing each point ('' when outside every polygon)."""
+        return self._which(self.country_shapes, self.countries, lat, lon)
+
+    def admin1_at(self, lat, lon) -> np.ndarray:
+        """Province display name containing each point ('' when none)."""
+        return self._which(self.province_shapes, self.provinces, lat, lon)
+
+    @staticmethod
+    def _which(shapes: np.ndarray, names: tuple[str, ...], lat, lon) -> np.ndarray:
+        lat, lon = np.asarray(lat, dtype=float), np.asarray(lon, dtype=float)
+        out = np.full(lat.shape, "", dtype=object)
+        ok = ~(np.isnan(lat) | np.isnan(lon))
+        if not ok.any():
+            return out
+        pts = shapely.points(lon[ok], lat[ok])
+        tree = _tree(id(shapes), shapes)
+        p_idx, g_idx = tree.query(pts, predicate="within")
+        found = np.full(len(pts), "", dtype=object)
+        found[p_idx] = np.asarray(names, dtype=object)[g_idx]
+        out[ok] = found
+        return out
+
+    def nearest_border(self, lat, lon) -> tuple[np.ndarray, np.ndarray]:
+        """For each point: the nearest border pair and the geodesic distance to it in km.
+
+        The nearest segment is found in a sinusoidal plane (good for choosing); the distance is then
+        measured on the WGS84 ellipsoid from the point to the closest point of that segment.
+        """
+        lat, lon = np.asarray(lat, dtype=float), np.asarray(lon, dtype=float)
+        pair = np.full(lat.shape, "", dtype=object)
+        km = np.full(lat.shape, np.nan)
+        ok = ~(np.isnan(lat) | np.isnan(lon))
+        if not ok.any():
+            return pair, km
+        pts = shapely.points(*_to_plane(lon[ok], lat[ok]))
+        p_idx, s_idx = self.segment_tree.query_nearest(pts, all_matches=False)
+        segs = self.segment_tree.geometries[s_idx]
+        nearest = shapely.get_coordinates(shapely.shortest_line(pts[p_idx], segs)).reshape(-1, 2, 2)[:, 1, :]
+        nlon, nlat = _from_plane(nearest[:, 0], nearest[:, 1])
+        sub_pair = np.full(len(pts), "", dtype=object)
+        sub_km = np.full(len(pts), np.nan)
+        sub_pair[p_idx] = np.asarray(self.borders, dtype=object)[self.segment_border[s_idx]]
+        sub_km[p_idx] = geodesic_km(lat[ok][p_idx], lon[ok][p_idx], nlat, nlon)
+        pair[ok], km[ok] = sub_pair, sub_km
+        return pair, km
+
+
+_CENTRAL_MERIDIAN = 70.0
+
+
+def _to_plane(lon, lat):
+    return (np.asarray(lon) - _CENTRAL_MERIDIAN) * np.cos(np.radians(lat)), np.asarray(lat)
+
+
+def _from_plane(x, y):
+    return np.asarray(x) / np.cos(np.radians(y)) + _CENTRAL_MERIDIAN, np.asarray(y)
+
+
+_TREES: dict[int, shapely.STRtree] = {}
+
+
+def _tree(key: int, shapes: np.ndarray) -> shapely.STRtree:
+    if key not in _TREES:
+        _TREES[key] = shapely.STRtree(shapes)
+    return _TREES[key]
+
+
+@cache
+def _geography() -> Geography:
+    countries = _features("countries.geojson")
+    provinces = _features("provinces.geojson")
+    borders = _features("borders.geojson")
+    c_shapes = np.array([shapely.geometry.shape(f["geometry"]) for f in countries])
+    p_shapes = np.array([shapely.geometry.shape(f["geometry"]) for f in provinces])
+    b_shapes = np.array([shapely.geometry.shape(f["geometry"]) for f in borders])
+    for arr in (c_shapes, p_shapes):
+        shapely.prepare(arr)
+    segments, owner = [], []
+    for bi, line in enumerate(b_shapes):
+        for part in getattr(line, "geoms", [line]):
+            xy = np.asarray(part.coords)
+            x, y = _to_plane(xy[:, 0], xy[:, 1])
+            pts = np.column_stack([x, y])
+            segments.extend(shapely.linestrings(np.stack([pts[:-1], pts[1:]], axis=1)))
+            owner.extend([bi] * (len(pts) - 1))
+    return Geography(
+        countries=tuple(_country_code(f["properties"]) for f in countries),
+        country_shapes=c_shapes,
+        provinces=tuple(f["properties"]["admin1"] for f in provinces),
+        province_countries=tuple(_country_code(f["properties"]) for f in provinces),
+        province_shapes=p_shapes,
+        borders=tuple(f["properties"]["pair"] for f in borders),
+        border_shapes=b_shapes,
+        segment_tree=shapely.STRtree(np.array(segments)),
+        segment_border=np.asarray(owner),
+    )
+
+
+def _country_code(props: dict) -> str:
+    for key in ("iso3", "adm0_a3", "ADM0_A3", "iso_a3", "country"):
+        if props.get(key):
+            return props[key]
+    raise KeyError(f"no ISO3 code in geo feature properties {sorted(props)}")
+
+
+# --- Distances ----------------------------------------------------------------------------------
+
+_A, _F = 6378137.0, 1 / 298.257223563  # WGS84
+_B = (1 - _F) * _A
+
+
+def geodesic_km(lat1, lon1, lat2, lon2) -> np.ndarray:
+    """Vectorised geodesic distance on WGS84 in km (Vincenty's inverse formula).
+
+    Agrees with geopy.distance.geodesic to well under a metre for the distances used here
+    (checked in tests); geopy's per-pair call is too slow for a million rows.
+    """
+    lat1, lon1, lat2, lon2 = (np.radians(np.asarray(a, dtype=float)) for a in (lat1, lon1, lat2, lon2))
+    L = lon2 - lon1
+    U1, U2 = np.arctan((1 - _F) * np.tan(lat1)), np.arctan((1 - _F) * np.tan(lat2))
+    sinU1, cosU1, sinU2, cosU2 = np.sin(U1), np.cos(U1), np.sin(U2), np.cos(U2)
+    lam = L
+    for _ in range(20):
+        sin_lam, cos_lam = np.sin(lam), np.cos(lam)
+        sin_sigma = np.hypot(cosU2 * sin_lam, cosU1 * sinU2 - sinU1 * cosU2 * cos_lam)
+        cos_sigma = sinU1 * sinU2 + cosU1 * cosU2 * cos_lam
+        sigma = np.arctan2(sin_sigma, cos_sigma)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            sin_alpha = np.where(sin_sigma == 0, 0.0, cosU1 * cosU2 * sin_lam / sin_sigma)
+            cos2_alpha = 1 - sin_alpha**2
+            cos_2sm = np.where(cos2_alpha == 0, 0.0, cos_sigma - 2 * sinU1 * sinU2 / cos2_alpha)
+        C = _F / 16 * cos2_alpha * (4 + _F * (4 - 3 * cos2_alpha))
+        lam = L + (1 - C) * _F * sin_alpha * (
+            sigma + C * sin_sigma * (cos_2sm + C * cos_sigma * (-1 + 2 * cos_2sm**2)))
+    u2 = cos2_alpha * (_A**2 - _B**2) / _B**2
+    A = 1 + u2 / 16384 * (4096 + u2 * (-768 + u2 * (320 - 175 * u2)))
+    Bc = u2 / 1024 * (256 + u2 * (-128 + u2 * (74 - 47 * u2)))
+    d_sigma = Bc * sin_sigma * (cos_2sm + Bc / 4 * (cos_sigma * (-1 + 2 * cos_2sm**2)
+                                                    - Bc / 6 * cos_2sm * (-3 + 4 * sin_sigma**2) * (-3 + 4 * cos_2sm**2)))
+    return _B * A * (sigma - d_sigma) / 1000.0
+
+
+def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Geodesic distance between two (lat, lon) points in km (geopy)."""
+    return geodesic(a, b).km

@@ -1,0 +1,203 @@
+"""The data model: every column of every table, declared once, with its type, rules and meaning.
+
+Everything else imports from here. Column names in code are the names in the CSV files.
+Each column also names the ACLED / UCDP GED field it corresponds to, so data stays
+interoperable with the datasets analysts already know.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import pycountry
+
+# Kinds a column can have. A kind decides how a CSV cell is parsed and checked.
+TEXT, ID, DATE, INT, FLOAT, ENUM, COUNTRY, BORDER, URL = (
+    "text", "id", "date", "int", "float", "enum", "country", "border", "url")
+
+DATE_PRECISIONS = ("day", "week", "month", "year")
+EVENT_TYPES = (
+    "armed_clash",
+    "attack_on_civilians",
+    "remote_violence",
+    "security_operation",
+    "smuggling_interdiction",
+    "border_tension",
+    "strategic_development",
+)
+EVENT_TYPE_MEANING = {
+    "armed_clash": "armed parties exchange fire",
+    "attack_on_civilians": "armed attack on civilians",
+    "remote_violence": "drones, rockets, shelling, explosives",
+    "security_operation": "state forces kill, capture or detain intruders with no reported state losses",
+    "smuggling_interdiction": "seizure without reported violence",
+    "border_tension": "build-ups, stand-offs, violations without casualties",
+    "strategic_development": "agreements, talks, deployments, advisories, visits",
+}
+GEO_PRECISIONS = ("exact", "near", "district", "province", "border_area", "country")
+GEO_PRECISION_MEANING = {
+    "exact": "the named village, post or town itself",
+    "near": "near a named place (within a few km)",
+    "district": "only the district is known; the point is the district seat",
+    "province": "only the province is known; the point is inside the province",
+    "border_area": "only 'the border' or a border stretch is known",
+    "country": "only the country is known",
+}
+ORIGINS = ("curated", "extracted")
+REVIEW_STATUSES = ("unreviewed", "reviewed", "verified", "rejected")
+
+# ISO 3166-1 alpha-3 codes; `country` must be one of them.
+COUNTRY_CODES = frozenset(c.alpha_3 for c in pycountry.countries)
+
+# Dates before independence are out of scope; later than today is a typo.
+EARLIEST_DATE = date(1991, 1, 1)
+
+# The region the tool covers: Central Asia, Afghanistan and their neighbours' border strips.
+REGION_LAT = (29.0, 56.0)
+REGION_LON = (46.0, 88.0)
+
+ID_PATTERN = r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}"
+BORDER_PATTERN = r"[A-Z]{3}-[A-Z]{3}"
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: how it is parsed, what is allowed, and what it means."""
+
+    name: str
+    kind: str
+    description: str
+    required: bool = False
+    allowed: tuple[str, ...] = ()
+    minimum: float | None = None
+    maximum: float | None = None
+    acled: str = ""
+    ucdp: str = ""
+
+
+@dataclass(frozen=True)
+class Table:
+    """A CSV table: its file name, its columns in file order, and its key."""
+
+    name: str
+    file: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...] = ()
+    by_name: dict[str, Column] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "by_name", {c.name: c for c in self.columns})
+
+    @property
+    def names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    @property
+    def required(self) -> list[str]:
+        return [c.name for c in self.columns if c.required]
+
+
+INCIDENTS = Table(
+    name="incidents",
+    file="incidents.csv",
+    key=("incident_id",),
+    columns=(
+        Column("incident_id", ID, "Unique, stable identifier; never reused or renumbered.",
+               required=True, acled="event_id_cnty", ucdp="id"),
+        Column("event_date", DATE, "Start of the event (ISO date YYYY-MM-DD); the day it happened, not the day it was reported.",
+               required=True, acled="event_date", ucdp="date_start"),
+        Column("end_date", DATE, "Last day of a multi-day event; empty for a single day.",
+               ucdp="date_end"),
+        Column("date_precision", ENUM, "How exactly event_date is known: day, week, month or year.",
+               required=True, allowed=DATE_PRECISIONS, acled="time_precision", ucdp="date_prec"),
+        Column("event_type", ENUM, "What happened, one of the seven border-incident types (see the method page).",
+               required=True, allowed=EVENT_TYPES, acled="event_type", ucdp="type_of_violence"),
+        Column("sub_event_type", TEXT, "Finer description of the type, free text (e.g. 'drone strike on smugglers').",
+               acled="sub_event_type"),
+        Column("country", COUNTRY, "ISO 3166-1 alpha-3 code of the country where it happened.",
+               required=True, acled="iso / country", ucdp="country"),
+        Column("border", BORDER, "Border pair as two alpha-3 codes in alphabetical order (AFG-TJK); derived from the point when blank.",
+               ucdp="(none)"),
+        Column("admin1", TEXT, "Province (first-level division); derived from the point when blank.",
+               acled="admin1", ucdp="adm_1"),
+        Column("admin2", TEXT, "District (second-level division).", acled="admin2", ucdp="adm_2"),
+        Column("location", TEXT, "Most precise place named by the sources (village, border post, town).",
+               acled="location", ucdp="where_description"),
+        Column("latitude", FLOAT, "Latitude in decimal degrees (WGS84) of the place in `location`.",
+               minimum=-90, maximum=90, acled="latitude", ucdp="latitude"),
+        Column("longitude", FLOAT, "Longitude in decimal degrees (WGS84) of the place in `location`.",
+               minimum=-180, maximum=180, acled="longitude", ucdp="longitude"),
+        Column("geo_precision", ENUM, "How exactly the point is known: exact, near, district, province, border_area or country.",
+               allowed=GEO_PRECISIONS, acled="geo_precision", ucdp="where_prec"),
+        Column("actor1", TEXT, "Main actor (who acted).", acled="actor1", ucdp="side_a"),
+        Column("actor2", TEXT, "Other party or victims.", acled="actor2", ucdp="side_b"),
+        Column("killed", INT, "Best estimate of people killed; empty when no source gives a figure.",
+               minimum=0, acled="fatalities", ucdp="best"),
+        Column("injured", INT, "Best estimate of people injured; empty when no source gives a figure.",
+               minimum=0, acled="(tags)", ucdp="(none)"),
+        Column("summary", TEXT, "One or two sentences in the curator's own words.",
+               required=True, acled="notes", ucdp="(source_headline)"),
+        Column("origin", ENUM, "curated (hand-entered) or extracted (machine-read from an article).",
+               required=True, allowed=ORIGINS, acled="(none)", ucdp="(none)"),
+        Column("review_status", ENUM, "unreviewed, reviewed (one source checked), verified (two or more sources or an official statement), rejected.",
+               required=True, allowed=REVIEW_STATUSES, acled="(none)", ucdp="code_status"),
+        Column("tags", TEXT, "Semicolon-separated keywords.", acled="tags"),
+    ),
+)
+
+SOURCES = Table(
+    name="sources",
+    file="sources.csv",
+    key=("incident_id", "url"),
+    columns=(
+        Column("incident_id", ID, "The incident this report is about (must exist in incidents.csv).",
+               required=True, acled="event_id_cnty", ucdp="id"),
+        Column("source_name", TEXT, "Outlet or author of the report.", required=True,
+               acled="source", ucdp="source_office"),
+        Column("url", URL, "Address of the report (http or https).", required=True,
+               acled="(none)", ucdp="source_article"),
+        Column("published", DATE, "Date the report was published.", ucdp="source_date"),
+        Column("claim_date", DATE, "Event date as this source gives it.", ucdp="(none)"),
+        Column("claim_location", TEXT, "Place as this source gives it.", ucdp="(none)"),
+        Column("claim_killed", INT, "Killed as this source gives it.", minimum=0, ucdp="(low/high)"),
+        Column("claim_injured", INT, "Injured as this source gives it.", minimum=0),
+        Column("quote", TEXT, "Short exact excerpt from the report supporting the claim.",
+               ucdp="source_original"),
+        Column("note", TEXT, "Curator's note on this source: disagreements, caveats."),
+    ),
+)
+
+# Columns computed when the tables are loaded; never stored in the CSV.
+DERIVED = Table(
+    name="derived",
+    file="",
+    columns=(
+        Column("source_count", INT, "Number of ledger rows (reports) for the incident.", ucdp="number_of_sources"),
+        Column("killed_low", INT, "Lowest killed figure among the incident's record and its sources.", ucdp="low"),
+        Column("killed_high", INT, "Highest killed figure among the incident's record and its sources.", ucdp="high"),
+        Column("disputed", TEXT, "True when sources disagree on date, place or casualty figures.", ucdp="event_clarity"),
+        Column("disputed_fields", TEXT, "Which fields the sources disagree on (semicolon-separated)."),
+        Column("nearest_border", BORDER, "Border pair whose line is nearest to the point."),
+        Column("distance_to_border_km", FLOAT, "Geodesic distance from the point to the nearest border line, km."),
+        Column("point_country", COUNTRY, "Country whose polygon contains the point (which side of the border)."),
+    ),
+)
+
+# Extra columns a maintainer's `incidents add` row may carry: the incident's first source.
+ADD_SOURCE_COLUMNS = ("source_name", "url", "published")
+
+TABLES = {t.name: t for t in (INCIDENTS, SOURCES)}
+
+
+def column(name: str, table: Table = INCIDENTS) -> Column:
+    """Look up a column by name; raises KeyError listing the valid names."""
+    try:
+        return table.by_name[name]
+    except KeyError:
+        raise KeyError(f"unknown column {name!r} in {table.name}; valid: {', '.join(table.names)}") from None
+
+
+def in_region(lat: float, lon: float) -> bool:
+    """True when a point lies in the covered region (a loose box around Central Asia)."""
+    return REGION_LAT[0] <= lat <= REGION_LAT[1] and REGION_LON[0] <= lon <= REGION_LON[1]

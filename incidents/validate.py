@@ -1,0 +1,322 @@
+"""Checks on the raw (string) tables: every rule, every row, all problems at once.
+
+Column rules are derived from the schema's column kinds and run by pandera (lazily, so one bad
+cell never hides another); rules that span columns, rows or tables are vectorised pandas below.
+Each finding is a `Problem` located as file:row:column with what was found and what is expected.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+from rapidfuzz import process
+
+from . import schema as S
+from .errors import Problem
+
+MAX_CELL_CHARS = 10_000
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A vectorised check on one column of strings; `ok` returns True where the cell passes."""
+
+    name: str
+    message: str
+    expected: str
+    ok: Callable[[pd.Series], pd.Series]
+    explain: Callable[[str], tuple[str, str]] | None = None  # value -> (message, expected), for hints
+
+
+def _blank(s: pd.Series) -> pd.Series:
+    return s.str.strip() == ""
+
+
+def _parsed_dates(s: pd.Series) -> pd.Series:
+    return pd.to_datetime(s.str.strip(), format="%Y-%m-%d", errors="coerce")
+
+
+def _numbers(s: pd.Series) -> pd.Series:
+    return pd.to_numeric(s.str.strip(), errors="coerce")
+
+
+def _date_hint(value: str) -> tuple[str, str]:
+    v = value.strip()
+    m = re.fullmatch(r"(\d{1,2})[./](\d{1,2})[./](\d{4})", v)
+    if m:
+        a, b, y = m.groups()
+        sep = "." if "." in v else "/"
+        order = "day.month.year" if sep == "." else "month/day/year" if int(b) > 12 else "day/month or month/day"
+        guess = f"{y}-{int(b):02d}-{int(a):02d}" if sep == "." else (
+            f"{y}-{int(a):02d}-{int(b):02d}" if int(b) > 12 else "YYYY-MM-DD")
+        return f"date looks like {order}; write it as YYYY-MM-DD", guess
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", v):
+        return "no such calendar date", "a real date in YYYY-MM-DD"
+    return "not an ISO date", "YYYY-MM-DD, e.g. 2025-12-25"
+
+
+def _count_hint(value: str) -> tuple[str, str]:
+    v = value.strip()
+    num = pd.to_numeric(pd.Series([v]), errors="coerce").iloc[0]
+    if pd.isna(num):
+        if v.casefold() in ("nan", "inf", "-inf", "infinity"):
+            return "count is not a finite number", "a whole number >= 0, or empty if unknown"
+        return "count is not a number; write digits", "a whole number >= 0, or empty if unknown"
+    if num < 0:
+        return "count is negative", "a whole number >= 0"
+    return "count is not a whole number", "a whole number >= 0"
+
+
+def _enum_hint(allowed: tuple[str, ...]) -> Callable[[str], tuple[str, str]]:
+    def explain(value: str) -> tuple[str, str]:
+        listing = "one of " + ", ".join(allowed)
+        guess = process.extractOne(value.strip().casefold().replace(" ", "_").replace("-", "_"), allowed,
+                                   score_cutoff=70)
+        if guess:
+            return f"unknown value; did you mean {guess[0]!r}?", listing
+        return "unknown value", listing
+    return explain
+
+
+def _country_hint(value: str) -> tuple[str, str]:
+    v = value.strip()
+    if v.upper() in S.COUNTRY_CODES:
+        return f"country code must be upper case; write {v.upper()!r}", "ISO 3166-1 alpha-3, e.g. TJK"
+    import pycountry
+    try:
+        hit = pycountry.countries.lookup(v)
+        return f"not an alpha-3 code; did you mean {hit.alpha_3!r} ({hit.name})?", "ISO 3166-1 alpha-3, e.g. TJK"
+    except LookupError:
+        return "unknown country code", "ISO 3166-1 alpha-3, e.g. TJK, AFG, KGZ, UZB, TKM"
+
+
+def _border_ok(s: pd.Series) -> pd.Series:
+    parts = s.str.strip().str.split("-", n=1, expand=True).reindex(columns=[0, 1]).fillna("")
+    a, b = parts[0], parts[1]
+    return (s.str.strip().str.fullmatch(S.BORDER_PATTERN)
+            & a.isin(S.COUNTRY_CODES) & b.isin(S.COUNTRY_CODES) & (a < b))
+
+
+def _border_hint(value: str) -> tuple[str, str]:
+    v = value.strip().upper()
+    m = re.fullmatch(r"([A-Z]{3})\W+([A-Z]{3})", v)
+    if m and m.group(1) > m.group(2):
+        return "border codes must be in alphabetical order", f"{m.group(2)}-{m.group(1)}"
+    return "not a border pair", "two ISO alpha-3 codes in alphabetical order joined by '-', e.g. AFG-TJK"
+
+
+def rules_for(col: S.Column) -> list[Rule]:
+    """The single-column rules a column's kind and constraints imply (empty cells pass here)."""
+    nonblank = lambda ok: (lambda s: _blank(s) | ok(s))  # noqa: E731 - rules only judge filled cells
+    rules = [Rule("length", f"cell is longer than {MAX_CELL_CHARS:,} characters", f"at most {MAX_CELL_CHARS:,}",
+                  lambda s: s.str.len() <= MAX_CELL_CHARS)]
+    if col.required:
+        rules.append(Rule("required", "required value is missing", "a value", lambda s: ~_blank(s)))
+    k = col.kind
+    if k == S.ID:
+        rules.append(Rule("id", "not a valid id", "letters, digits, '-', '_', '.', ':'; at most 100 characters",
+                          nonblank(lambda s: s.str.strip().str.fullmatch(S.ID_PATTERN))))
+    elif k == S.DATE:
+        today = pd.Timestamp(date.today())
+        rules += [
+            Rule("date", "not an ISO date", "YYYY-MM-DD", nonblank(lambda s: _parsed_dates(s).notna()), _date_hint),
+            Rule("date_range", "date is before 1991", "1991-01-01 or later",
+                 lambda s: ~(_parsed_dates(s) < pd.Timestamp(S.EARLIEST_DATE))),
+            Rule("date_future", "date is in the future", f"today ({today.date()}) or earlier",
+                 lambda s: ~(_parsed_dates(s) > today)),
+        ]
+    elif k == S.INT:
+        rules.append(Rule("count", "not a whole number", "a whole number >= 0",
+                          nonblank(lambda s: s.str.strip().str.fullmatch(r"\+?\d{1,9}")), _count_hint))
+    elif k == S.FLOAT:
+        lo, hi = col.minimum, col.maximum
+        rules.append(Rule("number", "not a number", "a decimal number",
+                          nonblank(lambda s: np.isfinite(_numbers(s)) & s.str.strip().str.fullmatch(r"[-+]?[\d.]+(e[-+]?\d+)?"))))
+        if lo is not None:
+            rules.append(Rule("range", f"outside {lo} to {hi}", f"between {lo} and {hi}",
+                              lambda s: ~((_numbers(s) < lo) | (_numbers(s) > hi))))
+    elif k == S.ENUM:
+        rules.append(Rule("enum", "unknown value", "one of " + ", ".join(col.allowed),
+                          nonblank(lambda s: s.str.strip().isin(col.allowed)), _enum_hint(col.allowed)))
+    elif k == S.COUNTRY:
+        rules.append(Rule("country", "unknown country code", "ISO 3166-1 alpha-3",
+                          nonblank(lambda s: s.str.strip().isin(S.COUNTRY_CODES)), _country_hint))
+    elif k == S.BORDER:
+        rules.append(Rule("border", "not a border pair", "e.g. AFG-TJK", nonblank(_border_ok), _border_hint))
+    elif k == S.URL:
+        rules.append(Rule("url", "not a web address", "an http:// or https:// URL without spaces",
+                          nonblank(lambda s: s.str.strip().str.fullmatch(r"https?://[^\s<>\"]+", case=False))))
+    return rules
+
+
+def _pandera_schema(table: S.Table, columns: list[str]) -> tuple[pa.DataFrameSchema, list[Rule]]:
+    """A pandera schema for the raw string frame; each check's error text is its index in `rules`."""
+    rules: list[Rule] = []
+    spec = {}
+    for name in columns:
+        checks = []
+        for rule in rules_for(table.by_name[name]):
+            checks.append(pa.Check(rule.ok, name=rule.name, error=str(len(rules))))
+            rules.append(rule)
+        spec[name] = pa.Column(str, checks=checks, nullable=True, required=False)
+    return pa.DataFrameSchema(spec, strict=False), rules
+
+
+def check_columns(frame: pd.DataFrame, table: S.Table, file: str) -> list[Problem]:
+    """Run every single-column rule on a raw table; one Problem per failing cell and rule."""
+    present = [c for c in table.names if c in frame.columns]
+    schema, rules = _pandera_schema(table, present)
+    try:
+        schema.validate(frame, lazy=True)
+        return []
+    except pa.errors.SchemaErrors as exc:
+        cases = exc.failure_cases
+    problems = []
+    for case in cases.itertuples(index=False):
+        if not str(case.check).isdigit():  # a pandera-level failure (e.g. dtype); report verbatim
+            problems.append(Problem(file, None, case.column, f"schema check failed: {case.check}", str(case.failure_case)))
+            continue
+        rule = rules[int(case.check)]
+        value = str(case.failure_case)
+        message, expected = rule.explain(value) if rule.explain else (rule.message, rule.expected)
+        problems.append(Problem(file, int(case.index) + 2, str(case.column), message, value, expected))
+    return problems
+
+
+def check_header(frame: pd.DataFrame, table: S.Table, file: str, allowed_extra: tuple[str, ...] = ()) -> list[Problem]:
+    """Missing required columns and unknown columns (with the closest valid name)."""
+    problems = []
+    for name in table.required:
+        if name not in frame.columns:
+            problems.append(Problem(file, 1, name, "required column is missing from the header",
+                                    expected=f"a column named {name!r}"))
+    for name in frame.columns:
+        if name not in table.by_name and name not in allowed_extra:
+            guess = process.extractOne(name, table.names, score_cutoff=75)
+            hint = f"; did you mean {guess[0]!r}?" if guess else ""
+            problems.append(Problem(file, 1, name, f"unknown column{hint}", name,
+                                    "one of " + ", ".join(table.names)))
+    return problems
+
+
+def _rows(mask: pd.Series) -> list[int]:
+    return [int(i) for i in mask[mask].index]
+
+
+def check_incident_rows(frame: pd.DataFrame, file: str) -> list[Problem]:
+    """Rules across the columns of one incident row, and across incident rows."""
+    problems: list[Problem] = []
+    get = lambda c: frame[c].str.strip() if c in frame.columns else pd.Series("", index=frame.index)  # noqa: E731
+    lat_s, lon_s = get("latitude"), get("longitude")
+    lat, lon = _numbers(lat_s), _numbers(lon_s)
+    for i in _rows((lat_s == "") ^ (lon_s == "")):
+        col = "latitude" if lat_s[i] == "" else "longitude"
+        problems.append(Problem(file, i + 2, col, "latitude and longitude must be given together",
+                                found="", expected="both or neither"))
+    ok = lat.between(-90, 90) & lon.between(-180, 180)
+    outside = ok & ~(lat.between(*S.REGION_LAT) & lon.between(*S.REGION_LON))
+    for i in _rows(outside):
+        swapped = S.in_region(lon[i], lat[i])
+        msg = ("point is outside the region; latitude and longitude look swapped" if swapped
+               else "point is far outside the region covered (Central Asia and Afghanistan)")
+        expected = (f"latitude {lon[i]}, longitude {lat[i]}" if swapped
+                    else f"latitude {S.REGION_LAT[0]}–{S.REGION_LAT[1]}, longitude {S.REGION_LON[0]}–{S.REGION_LON[1]}")
+        problems.append(Problem(file, i + 2, "latitude", msg, f"{lat_s[i]}, {lon_s[i]}", expected))
+    start, end = _parsed_dates(get("event_date")), _parsed_dates(get("end_date"))
+    for i in _rows(end < start):
+        problems.append(Problem(file, i + 2, "end_date", "end_date is before event_date",
+                                get("end_date")[i], f"{get('event_date')[i]} or later"))
+    ids = get("incident_id")
+    dup = ids.duplicated(keep="first") & (ids != "")
+    first_row = {v: int(i) + 2 for i, v in ids[~ids.duplicated(keep="first")].items()}
+    for i in _rows(dup):
+        problems.append(Problem(file, i + 2, "incident_id", f"duplicate id; first used on row {first_row[ids[i]]}",
+                                ids[i], "a unique id"))
+    return problems
+
+
+def check_ledger(incidents: pd.DataFrame, sources: pd.DataFrame, inc_file: str, src_file: str) -> list[Problem]:
+    """Rules between the two tables: unknown ids, unsourced incidents, best estimate within the claims."""
+    problems: list[Problem] = []
+    ids = incidents["incident_id"].str.strip() if "incident_id" in incidents else pd.Series(dtype=str)
+    refs = sources["incident_id"].str.strip() if "incident_id" in sources else pd.Series(dtype=str)
+    known = set(ids)
+    for i in _rows(~refs.isin(known) & (refs != "")):
+        guess = process.extractOne(refs[i], list(known), score_cutoff=80) if known else None
+        hint = f"; did you mean {guess[0]!r}?" if guess else ""
+        problems.append(Problem(src_file, i + 2, "incident_id", f"ledger row points at an unknown incident{hint}",
+                                refs[i], f"an incident_id from {inc_file}"))
+    for i in _rows(~ids.isin(set(refs)) & (ids != "")):
+        problems.append(Problem(inc_file, i + 2, "incident_id", "incident has no source in the ledger",
+                                ids[i], f"at least one row in {src_file}"))
+    if "url" in sources:
+        key = refs + "\x1f" + sources["url"].str.strip()
+        for i in _rows(key.duplicated() & (refs != "")):
+            problems.append(Problem(src_file, i + 2, "url", "the same source is listed twice for this incident",
+                                    sources["url"][i], "one ledger row per source and incident"))
+    if "killed" in incidents and "claim_killed" in sources:
+        claims = pd.DataFrame({"incident_id": refs, "k": _counts(sources["claim_killed"])}).dropna()
+        span = claims.groupby("incident_id")["k"].agg(["min", "max"])
+        killed = _counts(incidents["killed"])
+        lo, hi = ids.map(span["min"]), ids.map(span["max"])
+        for i in _rows((killed < lo) | (killed > hi)):
+            problems.append(Problem(inc_file, i + 2, "killed",
+                                    "best estimate lies outside the range the sources claim (killed_low..killed_high)",
+                                    incidents["killed"][i], f"between {int(lo[i])} and {int(hi[i])}"))
+    return problems
+
+
+def _counts(s: pd.Series) -> pd.Series:
+    return pd.to_numeric(s.where(s.str.strip().str.fullmatch(r"\+?\d{1,9}"), None), errors="coerce")
+
+
+def check_geography(frame: pd.DataFrame, file: str) -> list[Problem]:
+    """Warnings where the point disagrees with the stated country or province (needs the bundled geography)."""
+    from .geo import Geography
+
+    lat, lon = _numbers(frame.get("latitude", pd.Series("", index=frame.index))), _numbers(
+        frame.get("longitude", pd.Series("", index=frame.index)))
+    located = lat.notna() & lon.notna() & lat.between(*S.REGION_LAT) & lon.between(*S.REGION_LON)
+    if not located.any():
+        return []
+    geo = Geography.load()
+    where = pd.Series(geo.country_at(lat[located].to_numpy(), lon[located].to_numpy()), index=lat[located].index)
+    stated = frame["country"].str.strip()[located] if "country" in frame else None
+    problems = []
+    if stated is not None:
+        for i in _rows((where != "") & (stated != "") & (where != stated) & stated.isin(S.COUNTRY_CODES)):
+            problems.append(Problem(file, i + 2, "country", f"the point lies in {where[i]}, not in the stated country",
+                                    stated[i], where[i], severity="warning"))
+    return problems
+
+
+def check_dataset(incidents: pd.DataFrame | None, sources: pd.DataFrame | None,
+                  inc_file: str = "incidents.csv", src_file: str = "sources.csv") -> list[Problem]:
+    """Every rule on a pair of raw tables. Problems are sorted by file, row and column."""
+    problems: list[Problem] = []
+    if incidents is not None:
+        problems += check_header(incidents, S.INCIDENTS, inc_file)
+        problems += check_columns(incidents, S.INCIDENTS, inc_file)
+        problems += check_incident_rows(incidents, inc_file)
+        problems += check_geography(incidents, inc_file)
+    if sources is not None:
+        problems += check_header(sources, S.SOURCES, src_file)
+        problems += check_columns(sources, S.SOURCES, src_file)
+    if incidents is not None and sources is not None and "incident_id" in incidents and "incident_id" in sources:
+        problems += check_ledger(incidents, sources, inc_file, src_file)
+    return sort_problems(problems)
+
+
+def sort_problems(problems: list[Problem]) -> list[Problem]:
+    return sorted(problems, key=lambda p: (p.file, p.row if p.row is not None else -1, p.column or "", p.message))
+
+
+def bad_rows(problems: list[Problem], file: str) -> set[int]:
+    """Record positions (index values) of rows in `file` with at least one error."""
+    return {p.row - 2 for p in problems if p.is_error and p.file == file and p.row is not None and p.row >= 2}
