@@ -59,6 +59,8 @@ REGION_LON = (46.0, 88.0)
 
 ID_PATTERN = r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}"
 BORDER_PATTERN = r"[A-Z]{3}-[A-Z]{3}"
+# A source is a web page, or an article kept in the project's seeds/ folder (no public URL recorded).
+URL_PATTERN = r"https?://[^\s<>\"]+|seeds/[\w.-]+\.(?:txt|md)"
 
 
 @dataclass(frozen=True)
@@ -155,7 +157,7 @@ SOURCES = Table(
                required=True, acled="event_id_cnty", ucdp="id"),
         Column("source_name", TEXT, "Outlet or author of the report.", required=True,
                acled="source", ucdp="source_office"),
-        Column("url", URL, "Address of the report (http or https).", required=True,
+        Column("url", URL, "Address of the report (http or https), or seeds/<file> for an article kept in the project.", required=True,
                acled="(none)", ucdp="source_article"),
         Column("published", DATE, "Date the report was published.", ucdp="source_date"),
         Column("claim_date", DATE, "Event date as this source gives it.", ucdp="(none)"),
@@ -201,3 +203,15 @@ def column(name: str, table: Table = INCIDENTS) -> Column:
 def in_region(lat: float, lon: float) -> bool:
     """True when a point lies in the covered region (a loose box around Central Asia)."""
     return REGION_LAT[0] <= lat <= REGION_LAT[1] and REGION_LON[0] <= lon <= REGION_LON[1]
+
+
+def markdown_table(table: Table) -> str:
+    """The column reference for the README, generated so docs never drift from the schema."""
+    lines = ["| column | type | required | allowed / format | meaning | ACLED / UCDP |", "|---|---|---|---|---|---|"]
+    formats = {DATE: "YYYY-MM-DD", INT: "whole number >= 0", FLOAT: "decimal degrees", COUNTRY: "ISO 3166-1 alpha-3",
+               BORDER: "e.g. AFG-TJK", URL: "http(s) URL", ID: "letters, digits, - _ . :"}
+    for c in table.columns:
+        allowed = " \\| ".join(f"`{v}`" for v in c.allowed) if c.allowed else formats.get(c.kind, "text")
+        mapping = " / ".join(x for x in (c.acled, c.ucdp) if x)
+        lines.append(f"| `{c.name}` | {c.kind} | {'yes' if c.required else ''} | {allowed} | {c.description} | {mapping} |")
+    return "\n".join(lines)

@@ -11,6 +11,7 @@ import csv
 import fcntl
 import io
 import os
+import re
 import tempfile
 import time
 from contextlib import contextmanager
@@ -59,12 +60,14 @@ def decode(raw: bytes, file: str) -> tuple[str | None, list[Problem]]:
 
 
 def _guess_encoding(raw: bytes) -> str:
-    try:
-        from charset_normalizer import from_bytes
-    except ImportError:  # pragma: no cover - charset_normalizer ships with requests
+    """Name the likely legacy encoding. Cyrillic in Windows-1251 makes whole words of high bytes;
+    Latin-1 accents are single high bytes between ASCII letters."""
+    sample = raw[:200_000]
+    if not re.search(rb"[\x80-\xff]", sample):
         return ""
-    best = from_bytes(raw[:200_000]).best()
-    return best.encoding if best else ""
+    if re.search(rb"[\xc0-\xff]{3,}", sample):
+        return "Windows-1251 (Cyrillic)"
+    return "Latin-1 / Windows-1252"
 
 
 def parse_csv(text: str, file: str) -> tuple[pd.DataFrame | None, list[Problem]]:

@@ -150,8 +150,8 @@ def rules_for(col: S.Column) -> list[Rule]:
     elif k == S.BORDER:
         rules.append(Rule("border", "not a border pair", "e.g. AFG-TJK", nonblank(_border_ok), _border_hint))
     elif k == S.URL:
-        rules.append(Rule("url", "not a web address", "an http:// or https:// URL without spaces",
-                          nonblank(lambda s: s.str.strip().str.fullmatch(r"https?://[^\s<>\"]+", case=False))))
+        rules.append(Rule("url", "not a web address", "an http:// or https:// URL without spaces, or seeds/<file>",
+                          nonblank(lambda s: s.str.strip().str.fullmatch(S.URL_PATTERN, case=False))))
     return rules
 
 

@@ -1,0 +1,25 @@
+"""Shared test fixtures: paths to the fixture tables and a throwaway copy of a data directory."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture
+def good_dir(tmp_path) -> Path:
+    """A writable copy of tests/fixtures/good (3 incidents, 4 ledger rows)."""
+    dest = tmp_path / "data"
+    shutil.copytree(FIXTURES / "good", dest)
+    return dest
+
+
+@pytest.fixture(autouse=True)
+def _no_data_env(monkeypatch):
+    """Tests choose their data directory explicitly; a developer's BORDERWATCH_DATA must not leak in."""
+    monkeypatch.delenv("BORDERWATCH_DATA", raising=False)

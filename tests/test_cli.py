@@ -1,0 +1,118 @@
+"""The maintainer's commands: add (incidents and ledger rows) and info."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from incidents.cli import build_parser, main
+
+NEW_HEADER = ["incident_id", "event_date", "date_precision", "event_type", "country", "location", "latitude",
+              "longitude", "geo_precision", "killed", "summary", "origin", "review_status", "source_name", "url",
+              "published"]
+
+
+def write_new(path: Path, rows: list[dict]) -> Path:
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        w = csv.DictWriter(fh, NEW_HEADER)
+        w.writeheader()
+        for r in rows:
+            w.writerow(r)
+    return path
+
+
+def row(**kw) -> dict:
+    base = dict(incident_id="new-1", event_date="2024-05-01", date_precision="day", event_type="armed_clash",
+                country="TJK", location="Khorugh", latitude="37.4904", longitude="71.5531", geo_precision="exact",
+                killed="1", summary="Test incident.", origin="curated", review_status="reviewed",
+                source_name="Test outlet", url="https://example.org/new-1", published="2024-05-02")
+    base.update(kw)
+    return base
+
+
+def read(path: Path) -> pd.DataFrame:
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
+
+
+def test_add_appends_incident_and_its_first_source(good_dir, tmp_path, capsys):
+    new = write_new(tmp_path / "new.csv", [row()])
+    assert main(["add", str(new), "--data", str(good_dir)]) == 0
+    inc, src = read(good_dir / "incidents.csv"), read(good_dir / "sources.csv")
+    assert inc["incident_id"].tolist()[-1] == "new-1" and len(inc) == 4
+    ledger = src[src["incident_id"] == "new-1"].iloc[0]
+    assert (ledger["url"], ledger["claim_killed"], ledger["claim_date"]) == ("https://example.org/new-1", "1", "2024-05-01")
+    assert "added 1 incidents" in capsys.readouterr().out
+    assert main(["validate", str(good_dir)]) == 0
+
+
+def test_add_keeps_good_rows_and_rejects_bad_ones_with_reasons(good_dir, tmp_path, capsys):
+    new = write_new(tmp_path / "new.csv", [
+        row(incident_id="good-a"),
+        row(incident_id="bad-date", event_date="31.12.2024"),
+        row(incident_id="good-b", url="https://example.org/b", location="Dushanbe", latitude="38.5358", longitude="68.7791"),
+        row(incident_id="fx-clash"),  # id already taken
+        row(incident_id="bad-url", url="ftp://nowhere"),
+    ])
+    assert main(["add", str(new), "--data", str(good_dir)]) == 1
+    inc = read(good_dir / "incidents.csv")
+    assert inc["incident_id"].tolist() == ["fx-clash", "fx-talks", "fx-month", "good-a", "good-b"]
+    rejected = read(tmp_path / "new.rejected.csv")
+    assert rejected["incident_id"].tolist() == ["bad-date", "fx-clash", "bad-url"]
+    reasons = dict(zip(rejected["incident_id"], rejected["rejected_because"]))
+    assert "new.csv:3:event_date: date looks like day.month.year" in reasons["bad-date"]
+    assert "duplicate id; first used on row 2" in reasons["fx-clash"]
+    assert ":url: not a web address" in reasons["bad-url"]
+    out = capsys.readouterr().out
+    assert "added 2 incidents" in out and "rejected 3" in out
+    assert (good_dir / "incidents.csv.bak").exists()
+
+
+def test_add_generates_ids_and_warns_about_likely_duplicates(good_dir, tmp_path, capsys):
+    near_clash = row(incident_id="", event_date="2025-12-24", location="Shuroobod", latitude="37.8414",
+                     longitude="70.0419", url="https://example.org/dup")
+    new = write_new(tmp_path / "new.csv", [near_clash])
+    assert main(["add", str(new), "--data", str(good_dir)]) == 0
+    inc = read(good_dir / "incidents.csv")
+    assert inc["incident_id"].tolist()[-1] == "2025-12-24-shuroobod"
+    assert "2025-12-24-shuroobod may duplicate fx-clash: 1 day(s) and 0.0 km apart" in capsys.readouterr().out
+
+
+def test_add_refuses_rows_without_a_source_column(good_dir, tmp_path, capsys):
+    path = tmp_path / "nosrc.csv"
+    pd.DataFrame([row()]).drop(columns=["source_name", "url", "published"]).to_csv(path, index=False)
+    before = (good_dir / "incidents.csv").read_bytes()
+    assert main(["add", str(path), "--data", str(good_dir)]) == 1
+    assert (good_dir / "incidents.csv").read_bytes() == before
+    assert "each new incident needs its first source" in capsys.readouterr().out
+
+
+def test_add_sources_appends_ledger_rows(good_dir, tmp_path):
+    path = tmp_path / "more.csv"
+    pd.DataFrame([
+        {"incident_id": "fx-talks", "source_name": "Outlet Q", "url": "https://example.org/q", "claim_killed": "0"},
+        {"incident_id": "nope", "source_name": "Outlet R", "url": "https://example.org/r"},
+    ]).to_csv(path, index=False)
+    assert main(["add", "--sources", str(path), "--data", str(good_dir)]) == 1
+    src = read(good_dir / "sources.csv")
+    assert src["url"].tolist()[-1] == "https://example.org/q" and len(src) == 5
+    assert "unknown incident" in read(tmp_path / "more.rejected.csv")["rejected_because"][0]
+
+
+def test_info_counts_by_border_type_and_year(good_dir, capsys):
+    assert main(["info", "--data", str(good_dir)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("3 incidents, 4 ledger rows, data as of 2026-01-20")
+    assert "AFG-TJK                      2 incidents      9 killed" in out
+    assert "2025                         2 incidents      5 killed" in out
+
+
+def test_every_command_has_help():
+    parser = build_parser()
+    sub = next(a for a in parser._actions if a.dest == "command")
+    for name, p in sub.choices.items():
+        assert p.description or sub._name_parser_map[name].format_help(), name
+        helps = {a.dest: a.help for a in sub._choices_actions}
+        assert helps.get(name), f"command {name} has no help"

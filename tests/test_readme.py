@@ -1,0 +1,33 @@
+"""The README stays true: its commands are what CI runs, its column tables match the schema."""
+
+import re
+from pathlib import Path
+
+from incidents.schema import INCIDENTS, SOURCES, markdown_table
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def _bash_blocks() -> list[str]:
+    return re.findall(r"```bash\n(.*?)```", README, flags=re.S)
+
+
+def test_ci_runs_the_readme_test_command():
+    test_cmd = next(b.strip() for b in _bash_blocks() if "pytest" in b)
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert test_cmd in ci.splitlines()
+
+
+def test_readme_run_command_starts_the_dashboard():
+    assert "pip install -e . && streamlit run dashboard.py" in _bash_blocks()[0]
+
+
+def test_column_tables_match_the_schema():
+    for table in (INCIDENTS, SOURCES):
+        block = README.split(f"<!-- columns:{table.name} -->\n", 1)[1].split("\n<!-- /columns -->", 1)[0]
+        assert block == markdown_table(table), f"regenerate the {table.name} table with schema.markdown_table"
+
+
+def test_geonames_credit_is_visible():
+    assert "GeoNames, geonames.org, licensed CC BY 4.0" in README
