@@ -23,9 +23,9 @@ def command(name: str, help: str):
     return register
 
 
-def _print_problems(problems: list[Problem], out=sys.stdout) -> None:
+def _print_problems(problems: list[Problem], out=None) -> None:
     for p in problems:
-        print(p, file=out)
+        print(p, file=out or sys.stdout)
 
 
 def _summary(problems: list[Problem]) -> str:
