@@ -110,9 +110,15 @@ def _disputes(sources: pd.DataFrame) -> pd.Series:
     fields = ["date", "location", "killed", "injured"]
     counts = keyed.groupby("incident_id")[fields].nunique()
     # Places disagree only when neither name contains the other ("Shohin" vs "Shamsiddin Shohin" agree).
-    loc_conflict = keyed.dropna(subset=["location"]).groupby("incident_id")["location"].agg(_places_conflict)
-    counts["location"] = loc_conflict.reindex(counts.index).fillna(False).astype(int) * 2
-    return counts.apply(lambda r: ";".join(f for f in fields if r[f] > 1), axis=1)
+    located = keyed.dropna(subset=["location"])
+    several = located["incident_id"].duplicated(keep=False)  # one named place cannot conflict with itself
+    loc_conflict = located[several].groupby("incident_id")["location"].agg(_places_conflict)
+    conflicting = loc_conflict[loc_conflict.astype(bool)].index
+    counts["location"] = np.where(counts.index.isin(conflicting), 2, 0)
+    joined = pd.Series("", index=counts.index, dtype=object)
+    for f in fields:
+        joined = joined + np.where(counts[f] > 1, f + ";", "")
+    return joined.str.rstrip(";")
 
 
 def _places_conflict(names: pd.Series) -> bool:

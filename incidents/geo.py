@@ -174,15 +174,72 @@ def _features(name: str) -> list[dict]:
         return json.load(fh)["features"]
 
 
+class PolygonIndex:
+    """Which polygon contains each point, fast for millions of points and exact.
+
+    Points are bucketed in a grid of CELL-degree cells. A cell that no polygon edge crosses lies wholly
+    inside one polygon (or none), so its centre answers for all its points; only points in cells an
+    edge crosses get the exact point-in-polygon test.
+    """
+
+    CELL = 0.05
+    EXACT_BELOW = 2000  # for few points the plain test is quicker than building cells
+
+    def __init__(self, shapes: np.ndarray, names: tuple[str, ...]):
+        self.shapes = shapes
+        self.names = np.asarray(names, dtype=object)
+        shapely.prepare(shapes)
+        self.tree = shapely.STRtree(shapes)
+        edges = []
+        for poly in shapes:
+            for ring in shapely.get_rings(shapely.get_parts(poly)):
+                xy = shapely.get_coordinates(ring)
+                edges.extend(shapely.linestrings(np.stack([xy[:-1], xy[1:]], axis=1)))
+        self.edge_tree = shapely.STRtree(np.array(edges))
+
+    def _exact(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        found = np.full(len(x), "", dtype=object)
+        if len(x):
+            # Bounding boxes first, then the prepared polygons' fast point test on the candidates only.
+            p_idx, g_idx = self.tree.query(shapely.points(x, y))
+            inside = np.zeros(len(p_idx), dtype=bool)
+            for g in np.unique(g_idx):
+                sel = g_idx == g
+                inside[sel] = shapely.contains_xy(self.shapes[g], x[p_idx[sel]], y[p_idx[sel]])
+            found[p_idx[inside]] = self.names[g_idx[inside]]
+        return found
+
+    def lookup(self, lat, lon) -> np.ndarray:
+        lat, lon = np.asarray(lat, dtype=float), np.asarray(lon, dtype=float)
+        out = np.full(lat.shape, "", dtype=object)
+        ok = ~(np.isnan(lat) | np.isnan(lon))
+        x, y = lon[ok], lat[ok]
+        if len(x) < self.EXACT_BELOW:
+            out[ok] = self._exact(x, y)
+            return out
+        ix, iy = np.floor(x / self.CELL).astype(np.int64), np.floor(y / self.CELL).astype(np.int64)
+        keys, inverse = np.unique(ix * 100_000 + iy, return_inverse=True)
+        cx, cy = keys // 100_000, keys % 100_000
+        boxes = shapely.box(cx * self.CELL, cy * self.CELL, (cx + 1) * self.CELL, (cy + 1) * self.CELL)
+        crossed = np.zeros(len(keys), dtype=bool)
+        crossed[np.unique(self.edge_tree.query(boxes, predicate="intersects")[0])] = True
+        cell_answer = self._exact((cx + 0.5) * self.CELL, (cy + 0.5) * self.CELL)
+        found = cell_answer[inverse]
+        need = crossed[inverse]
+        found[need] = self._exact(x[need], y[need])
+        out[ok] = found
+        return out
+
+
 @dataclass(frozen=True)
 class Geography:
     """Country and province polygons and border lines, with vectorised point queries."""
 
     countries: tuple[str, ...]
-    country_shapes: np.ndarray
+    country_index: PolygonIndex
     provinces: tuple[str, ...]
     province_countries: tuple[str, ...]
-    province_shapes: np.ndarray
+    province_index: PolygonIndex
     borders: tuple[str, ...]
     border_shapes: np.ndarray  # lon/lat LineStrings
     segment_tree: shapely.STRtree  # border segments in a local equal-area plane
@@ -192,28 +249,21 @@ class Geography:
     def load(cls) -> "Geography":
         return _geography()
 
+    @property
+    def country_shapes(self) -> np.ndarray:
+        return self.country_index.shapes
+
+    @property
+    def province_shapes(self) -> np.ndarray:
+        return self.province_index.shapes
+
     def country_at(self, lat, lon) -> np.ndarray:
         """ISO3 of the country containing each point ('' when outside every polygon)."""
-        return self._which(self.country_shapes, self.countries, lat, lon)
+        return self.country_index.lookup(lat, lon)
 
     def admin1_at(self, lat, lon) -> np.ndarray:
         """Province display name containing each point ('' when none)."""
-        return self._which(self.province_shapes, self.provinces, lat, lon)
-
-    @staticmethod
-    def _which(shapes: np.ndarray, names: tuple[str, ...], lat, lon) -> np.ndarray:
-        lat, lon = np.asarray(lat, dtype=float), np.asarray(lon, dtype=float)
-        out = np.full(lat.shape, "", dtype=object)
-        ok = ~(np.isnan(lat) | np.isnan(lon))
-        if not ok.any():
-            return out
-        pts = shapely.points(lon[ok], lat[ok])
-        tree = _tree(id(shapes), shapes)
-        p_idx, g_idx = tree.query(pts, predicate="within")
-        found = np.full(len(pts), "", dtype=object)
-        found[p_idx] = np.asarray(names, dtype=object)[g_idx]
-        out[ok] = found
-        return out
+        return self.province_index.lookup(lat, lon)
 
     def nearest_border(self, lat, lon) -> tuple[np.ndarray, np.ndarray]:
         """For each point: the nearest border pair and the geodesic distance to it in km.
@@ -251,15 +301,6 @@ def _from_plane(x, y):
     return np.asarray(x) / np.cos(np.radians(y)) + _CENTRAL_MERIDIAN, np.asarray(y)
 
 
-_TREES: dict[int, shapely.STRtree] = {}
-
-
-def _tree(key: int, shapes: np.ndarray) -> shapely.STRtree:
-    if key not in _TREES:
-        _TREES[key] = shapely.STRtree(shapes)
-    return _TREES[key]
-
-
 @cache
 def _geography() -> Geography:
     countries = _features("countries.geojson")
@@ -268,8 +309,6 @@ def _geography() -> Geography:
     c_shapes = np.array([shapely.geometry.shape(f["geometry"]) for f in countries])
     p_shapes = np.array([shapely.geometry.shape(f["geometry"]) for f in provinces])
     b_shapes = np.array([shapely.geometry.shape(f["geometry"]) for f in borders])
-    for arr in (c_shapes, p_shapes):
-        shapely.prepare(arr)
     segments, owner = [], []
     for bi, line in enumerate(b_shapes):
         for part in getattr(line, "geoms", [line]):
@@ -280,10 +319,10 @@ def _geography() -> Geography:
             owner.extend([bi] * (len(pts) - 1))
     return Geography(
         countries=tuple(_country_code(f["properties"]) for f in countries),
-        country_shapes=c_shapes,
+        country_index=PolygonIndex(c_shapes, tuple(_country_code(f["properties"]) for f in countries)),
         provinces=tuple(f["properties"]["admin1"] for f in provinces),
         province_countries=tuple(_country_code(f["properties"]) for f in provinces),
-        province_shapes=p_shapes,
+        province_index=PolygonIndex(p_shapes, tuple(f["properties"]["admin1"] for f in provinces)),
         borders=tuple(f["properties"]["pair"] for f in borders),
         border_shapes=b_shapes,
         segment_tree=shapely.STRtree(np.array(segments)),

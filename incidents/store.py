@@ -12,8 +12,10 @@ import fcntl
 import io
 import os
 import re
+import sys
 import tempfile
 import time
+import warnings
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -25,6 +27,9 @@ from .schema import INCIDENTS, SOURCES, Table
 
 ENV_DATA = "BORDERWATCH_DATA"
 LOCK_NAME = ".borderwatch.lock"
+
+# Cells may be long (a pasted article): the row-by-row reader must not stop at csv's 128 KiB default.
+csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 
 
 def data_dir(explicit: str | os.PathLike | None = None) -> Path:
@@ -41,15 +46,20 @@ def decode(raw: bytes, file: str) -> tuple[str | None, list[Problem]]:
 
     We reject rather than guess other encodings: a Windows-1251 file read as Latin-1 would turn
     Cyrillic place names into plausible-looking garbage that no later check could catch.
+    UTF-16 files and binary files (a spreadsheet workbook, an image) are refused with a message
+    naming what they look like. A few stray NUL bytes in an otherwise UTF-8 file are kept: the rows
+    holding them are reported by validation (control character) and every other row is kept.
     """
     if not raw.strip():
         return None, [Problem(file, None, None, "file is empty", expected="a header row and data rows")]
     if b"\x00" in raw:
-        line = raw[: raw.index(b"\x00")].count(b"\n") + 1
-        return None, [Problem(file, None, None, f"file contains NUL bytes (first on line {line}); it is binary or UTF-16",
-                              expected="a UTF-8 text CSV")]
+        refused = _binary_kind(raw)
+        if refused:
+            line = raw[: raw.index(b"\x00")].count(b"\n") + 1
+            return None, [Problem(file, None, None, f"file contains NUL bytes (first on line {line}); {refused}",
+                                  expected="a UTF-8 text CSV")]
     try:
-        return raw.decode("utf-8-sig"), []
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         guess = _guess_encoding(raw)
@@ -57,6 +67,21 @@ def decode(raw: bytes, file: str) -> tuple[str | None, list[Problem]]:
                               f"file is not UTF-8: undecodable byte 0x{raw[exc.start]:02x} on line {line}"
                               f"{f'; it looks like {guess}' if guess else ''}. Re-save it as 'CSV UTF-8'",
                               expected="UTF-8")]
+    if not text.strip():
+        return None, [Problem(file, None, None, "file is empty", expected="a header row and data rows")]
+    return text, []
+
+
+def _binary_kind(raw: bytes) -> str:
+    """Why a file holding NUL bytes is refused as a whole ('' when they are only a few stray bytes)."""
+    head = raw[:4096]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or head[1::2].count(0) > len(head) // 4 or head[0::2].count(0) > len(head) // 4:
+        return "it is UTF-16; re-save it as 'CSV UTF-8'"
+    if head.startswith(b"PK\x03\x04") or head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "it is a spreadsheet workbook, not a CSV; save it as 'CSV UTF-8'"
+    if raw.count(b"\x00") > max(16, len(raw) // 1000):
+        return "it is binary or UTF-16"
+    return ""
 
 
 def _guess_encoding(raw: bytes) -> str:
@@ -71,46 +96,139 @@ def _guess_encoding(raw: bytes) -> str:
 
 
 def parse_csv(text: str, file: str) -> tuple[pd.DataFrame | None, list[Problem]]:
-    """Parse CSV text into a frame of strings (empty cells are ''), reporting structural problems."""
-    first_line = text.split("\n", 1)[0]
+    """Parse CSV text into a frame of strings (empty cells are ''), reporting structural problems.
+
+    The frame's index is the record position (0 = first data record; blank lines count as records,
+    so `row = index + 2` is the row a spreadsheet shows). Rows whose number of fields differs from
+    the header's are reported and left out; every other row is kept. The fast path is pandas' C
+    parser plus a file-wide count of separators (commas outside cells) that proves every record has
+    exactly the header's number of fields; anything else goes row by row through `_parse_slow`.
+    """
+    text = text.rstrip("\r\n")
+    if not text.strip():
+        return None, [Problem(file, None, None, "file is empty", expected="a header row and data rows")]
+    first_line = re.split(r"\r\n|\r|\n", text, maxsplit=1)[0]
     if "," not in first_line:
         for sep, label in ((";", "semicolons"), ("\t", "tabs")):
             if sep in first_line:
                 return None, [Problem(file, 1, None, f"the header is separated by {label}, not commas",
                                       found=first_line[:80], expected="comma-separated values")]
     try:
-        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False,
-                            engine="c", skip_blank_lines=True)
-    except (pd.errors.ParserError, ValueError):
-        return _parse_slow(text, file)
-    header = next(csv.reader(io.StringIO(first_line)))
-    repeated = sorted({h for h in header if header.count(h) > 1})
+        header = next(csv.reader(io.StringIO(text, newline=""), strict=True))
+    except (csv.Error, StopIteration) as exc:
+        return None, [Problem(file, 1, None, f"cannot read the header: {_csv_reason(exc)}",
+                              expected="a header row of comma-separated column names")]
+    header = [_clean_name(h) for h in header]
+    n = len(header)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", pd.errors.ParserWarning)
+            raw = pd.read_csv(io.StringIO(text), header=None, names=list(range(n)), index_col=False, dtype=str,
+                              keep_default_na=False, na_filter=False, engine="c", skip_blank_lines=False)
+    except (pd.errors.ParserError, ValueError, OverflowError, MemoryError):
+        return _parse_slow(text, file, header)
+    if not _fields_match(text, raw, n):
+        return _parse_slow(text, file, header)
+    frame = raw.iloc[1:, :n]
+    frame.columns = header
+    frame.index = pd.RangeIndex(len(frame))
+    return _finish_header(frame, header, file, [])
+
+
+def _fields_match(text: str, raw: pd.DataFrame, n: int) -> bool:
+    """True when every record of `text` has exactly n fields, so pandas padded nothing.
+
+    pandas' C parser (given exactly n column names) raises on a record with more than n fields but
+    pads a shorter one with '' silently. So with no record longer than n, every record has n fields
+    iff the commas that separate fields (all commas minus those inside the parsed cells) number
+    exactly (n - 1) per record. A blank line is a record of 1 field, so it fails this too (the slow
+    reader then skips it, keeping the spreadsheet row numbers). Vectorised: one count per column.
+    """
+    inside = sum(_commas(raw[c]) for c in raw.columns)
+    return text.count(",") - inside == len(raw) * (n - 1)
+
+
+def _commas(column: pd.Series) -> int:
+    array = column.array
+    if hasattr(array, "__arrow_array__"):  # pandas' default pyarrow-backed strings: count in Arrow, not regex
+        import pyarrow.compute as pc
+        return int(pc.sum(pc.count_substring(array.__arrow_array__(), ",")).as_py() or 0)
+    return int(column.str.count(",").sum())
+
+
+def _clean_name(name: str) -> str:
+    return name.replace("\ufeff", "").strip()
+
+
+def _finish_header(frame: pd.DataFrame, header: list[str], file: str,
+                   problems: list[Problem]) -> tuple[pd.DataFrame | None, list[Problem]]:
+    """Refuse a header naming a column twice; drop empty columns without a name (with a warning)."""
+    repeated = sorted({h for h in header if h and header.count(h) > 1})
     if repeated:
         return None, [Problem(file, 1, name, "column appears more than once in the header",
                               found=name, expected="each column once") for name in repeated]
-    frame.columns = [c.strip() for c in frame.columns]
-    return frame, []
+    frame.columns = header
+    if "" in header:
+        keep, names = [], []
+        for i, h in enumerate(header):
+            column = frame.iloc[:, i]
+            if h == "" and (column.str.strip() == "").all():
+                problems.append(Problem(file, 1, None, f"column {i + 1} has no name and no values; it is ignored",
+                                        severity="warning"))
+                continue
+            keep.append(i)
+            names.append(h or f"(column {i + 1})")
+        frame = frame.iloc[:, keep]
+        frame.columns = names
+    return frame, problems
 
 
-def _parse_slow(text: str, file: str) -> tuple[pd.DataFrame | None, list[Problem]]:
-    """Row-by-row parse used when the fast parser fails, so each bad row is named and good rows kept."""
+def _csv_reason(exc: BaseException) -> str:
+    text = str(exc)
+    if "unexpected end of data" in text:
+        return "a quote opened here is never closed"
+    if "expected after" in text:
+        return "a quote closes in the middle of a cell"
+    if isinstance(exc, StopIteration):
+        return "no header row"
+    return text
+
+
+def _parse_slow(text: str, file: str, header: list[str] | None = None) -> tuple[pd.DataFrame | None, list[Problem]]:
+    """Row-by-row parse used when the fast parser fails, so each bad row is named and good rows kept.
+
+    A row that cannot be parsed (e.g. a quote never closed) is reported, and reading resumes on the
+    next physical line, so the rows after it are kept.
+    """
     problems: list[Problem] = []
-    reader = csv.reader(io.StringIO(text), strict=True)
+    lines = io.StringIO(text, newline="").readlines()
+    reader = csv.reader(iter(lines), strict=True)
     try:
-        header = [h.strip() for h in next(reader)]
+        first = next(reader)
     except (csv.Error, StopIteration) as exc:
-        return None, [Problem(file, 1, None, f"cannot read the header: {exc}")]
+        return None, [Problem(file, 1, None, f"cannot read the header: {_csv_reason(exc)}",
+                              expected="a header row of comma-separated column names")]
+    header = header if header is not None else [_clean_name(h) for h in first]
+    base = 0  # lines consumed by earlier readers (after a resynchronisation)
     rows, row_numbers = [], []
     record = 1
     while True:
+        start = base + reader.line_num
         try:
             fields = next(reader)
         except StopIteration:
             break
         except csv.Error as exc:
-            problems.append(Problem(file, record + 1, None, f"cannot parse this row: {exc}; rows after it are lost",
-                                    expected="properly quoted CSV"))
-            break
+            record += 1
+            problems.append(Problem(file, record, None, f"cannot parse this row: {_csv_reason(exc)}",
+                                    found=lines[start].rstrip("\r\n") if start < len(lines) else "",
+                                    expected='properly quoted CSV (a cell holding a comma, quote or line break is '
+                                             'enclosed in "...", with each " inside it doubled)'))
+            # Resume on the line after the bad record began (after its last line for a mid-record error).
+            resume = start + 1 if "end of data" in str(exc) else max(start + 1, base + reader.line_num)
+            base = resume
+            reader = csv.reader(iter(lines[resume:]), strict=True)
+            continue
         record += 1
         if not any(f.strip() for f in fields):
             continue
@@ -120,9 +238,10 @@ def _parse_slow(text: str, file: str) -> tuple[pd.DataFrame | None, list[Problem
             continue
         rows.append(fields)
         row_numbers.append(record)
-    frame = pd.DataFrame(rows, columns=header, dtype=str)
-    frame.index = pd.Index([n - 2 for n in row_numbers])
-    return frame, problems
+    frame = pd.DataFrame(rows, columns=range(len(header)), dtype=str) if rows else pd.DataFrame(
+        {i: pd.Series(dtype=str) for i in range(len(header))})
+    frame.index = pd.Index([n - 2 for n in row_numbers], dtype="int64")
+    return _finish_header(frame, header, file, problems)
 
 
 def read_table(path: Path) -> tuple[pd.DataFrame | None, list[Problem]]:
@@ -158,6 +277,8 @@ def write_bytes_atomic(path: Path, data: bytes, backup: bool = False) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        # mkstemp creates 0600 files; data files are shared documents, so keep the old mode or use 0644.
+        os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o644)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
