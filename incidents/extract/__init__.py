@@ -1,0 +1,77 @@
+"""Extraction of incident records from news articles, with evidence for every field.
+
+    rows = extract_paths(["seeds/"])          # list of dicts, columns = COLUMNS
+    frame = to_frame(rows)
+
+Pipeline: article (header/manifest, debris, language, sentences) -> per-sentence analysis (dates,
+counts, places, cues, actors) -> mentions -> scope filter -> fields -> within-article merge ->
+clustering across articles and matching to curated incidents.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from . import rules as R
+from .article import Article, load_article, read_manifest
+from .assemble import COLUMNS, EXTRA_COLUMNS, EXTRACTOR_VERSION, build_rows
+
+ARTICLE_SUFFIXES = (".txt", ".md")
+
+__all__ = ["COLUMNS", "EXTRA_COLUMNS", "EXTRACTOR_VERSION", "article_files", "extract_article", "extract_paths",
+           "load_article", "to_frame"]
+
+
+def warm_up() -> float:
+    """Load the rule tables, the place index and dateparser's language data; returns the seconds it took."""
+    import time
+
+    from . import dates, places
+    t0 = time.perf_counter()
+    R.load()
+    places.index()
+    dates._dateparse("1 January 2025", "en", None)
+    dates._dateparse("1 января 2025", "ru", None)
+    return time.perf_counter() - t0
+
+
+def article_files(paths) -> list[Path]:
+    """The .txt/.md files named or contained (not recursively) in `paths`, sorted."""
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            out += sorted(f for f in p.iterdir() if f.suffix.lower() in ARTICLE_SUFFIXES and f.is_file())
+        elif p.is_file():
+            out.append(p)
+        else:
+            raise FileNotFoundError(f"{p}: no such file or directory")
+    return out
+
+
+def extract_article(path, text: str | None = None, meta: dict | None = None) -> list[dict]:
+    """Rows for one article (no clustering)."""
+    path = Path(path)
+    if meta is None:
+        meta = read_manifest(path.parent).get(path.name, {})
+    art = load_article(path, text=text, meta=meta, rules=R.load())
+    return build_rows(art)
+
+
+def extract_paths(paths, curated: pd.DataFrame | None = None) -> list[dict]:
+    """Rows for every article under `paths`, clustered across articles and matched to `curated` incidents."""
+    from .cluster import assign_clusters, match_curated
+
+    rows: list[dict] = []
+    for f in article_files(paths):
+        rows += extract_article(f)
+    assign_clusters(rows)
+    if curated is not None and len(curated):
+        match_curated(rows, curated)
+    return rows
+
+
+def to_frame(rows: list[dict]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=list(COLUMNS))
+    return frame.astype(str).replace({"nan": "", "None": ""})

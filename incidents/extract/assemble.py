@@ -1,0 +1,573 @@
+"""From one article to incident rows: find event mentions, attach dates, places, counts and actors
+to them, drop what is out of scope, merge repeated mentions, and record evidence for every field."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import cache
+
+from .. import schema as S
+from . import classify as C
+from . import counts as N
+from . import dates as D
+from . import places as P
+from . import rules as R
+from .article import Article, Sentence
+
+EXTRACTOR_VERSION = "extract-1.0"
+HISTORY_YEARS = 2  # an event dated this long before the article's reference date is background history
+SAME_PLACE_KM = 75.0
+
+EXTRA_COLUMNS = (
+    "source_file", "source_url", "source_outlet", "source_published", "language",
+    "evidence", "char_start", "char_end",
+    "date_evidence", "place_evidence", "killed_evidence", "injured_evidence", "type_evidence", "actor_evidence",
+    "evidence_spans", "confidence", "needs_review", "review_reason", "extractor_version",
+    "cluster_id", "matched_incident_id", "match_differences",
+)
+COLUMNS = tuple(S.INCIDENTS.names) + EXTRA_COLUMNS
+
+
+@cache
+def _table_re(name: str) -> dict[str, re.Pattern]:
+    out: dict[str, list[str]] = {}
+    for row in R.read(name):
+        out.setdefault(row["lang"], []).append(row["pattern"])
+    return {lang: re.compile("|".join(f"(?:{p})" for p in pats), R.FLAGS) for lang, pats in out.items()}
+
+
+def _search(name: str, lang: str, text: str):
+    pat = _table_re(name).get(lang)
+    return pat.search(text) if pat else None
+
+
+@dataclass
+class SentInfo:
+    sent: Sentence
+    dates: list[D.DateMention]
+    cues: list[C.CueHit]
+    actors: list[C.ActorHit]
+    places: list[P.Place]
+    borders: list[P.BorderMention]
+    counts: list[N.Count]
+    out_of_region: list[str]
+    history: list[str]
+
+
+@dataclass
+class Mention:
+    group: str  # 'violent' or 'strategic'
+    infos: list[SentInfo]
+    cues: list[C.CueHit]
+    dates: list[D.DateMention]
+    counts: list[N.Count] = field(default_factory=list)
+    actors: list[C.ActorHit] = field(default_factory=list)
+    resolved: D.Resolved | None = None
+    date_mention: D.DateMention | None = None
+    place: P.Place | None = None
+    border: P.BorderMention | None = None
+    event_type: str = ""
+    type_reason: str = ""
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def start(self) -> int:
+        return min(i.sent.start for i in self.infos)
+
+    @property
+    def end(self) -> int:
+        return max(i.sent.end for i in self.infos)
+
+
+def analyse(art: Article, rules: R.Rules) -> list[SentInfo]:
+    """Dates and cues for every sentence; places, actors, borders and counts only where an event can be
+    (a sentence with a cue, and the sentence after it), which keeps extraction fast."""
+    lang = art.language
+    body = art.body_sentences()
+    dates = [D.find_dates(s.text, lang, s.start) for s in body]
+    cues = [C.find_cues(s.text, lang, s.start, rules) for s in body]
+    violent = {k for k, c in enumerate(cues) if any(h.violent for h in c)}
+    # A strategic development needs a date or the lead sentence (see _anchored); skip the rest early.
+    strategic = {k for k, c in enumerate(cues) if c and (dates[k] or k == 0)}
+    wanted = violent | {k + 1 for k in violent} | strategic
+    infos = []
+    for k, s in enumerate(body):
+        if k not in wanted:
+            infos.append(SentInfo(s, dates[k], cues[k], [], [], [], [], [], []))
+            continue
+        skip = [(d.start - s.start, d.end - s.start) for d in dates[k]]
+        infos.append(SentInfo(
+            sent=s, dates=dates[k], cues=cues[k],
+            actors=C.find_actors(s.text, lang, s.start, rules),
+            places=P.find_places(s.text, s.start),
+            borders=P.find_borders(s.text, s.start, rules, lang),
+            counts=N.find_counts(s.text, lang, s.start, skip, rules),
+            out_of_region=C.out_of_region_terms(s.text, lang, rules),
+            history=C.history_terms(s.text, lang, rules),
+        ))
+    return infos
+
+
+def reference_date(art: Article, infos: list[SentInfo]) -> date | None:
+    """Publication date, else the latest fully stated date in the article (used to recognise old history)."""
+    if art.published:
+        return art.published
+    best = None
+    for info in infos:
+        for d in info.dates:
+            if d.kind in ("day", "night", "part", "month") and d.year:
+                r = D.resolve(d, None)
+                if r.known and (best is None or r.event_date > best):
+                    best = r.event_date
+    return best
+
+
+def article_countries(art: Article, infos: list[SentInfo]) -> tuple[str, str]:
+    """(dominant Central Asian country, dominant border pair) of the article, for border-level events.
+
+    Afghanistan is named in nearly every story about its borders, so the dominant country is the most
+    named Central Asian country other than Afghanistan, when there is one.
+    """
+    counts: Counter = Counter()
+    borders: Counter = Counter()
+    body = " ".join(i.sent.text for i in infos)
+    for _, iso3 in P.demonym_countries(body):
+        if iso3 in P.REGION_COUNTRIES:
+            counts[iso3] += 1
+    for b in P.find_borders(body, lang=art.language):
+        if b.border:
+            borders[b.border] += 1
+    non_afg = [(n, c) for c, n in counts.items() if c != "AFG"]
+    country = max(non_afg)[1] if non_afg else ("AFG" if counts else "")
+    border = borders.most_common(1)[0][0] if borders else ""
+    return country, border
+
+
+def _nearest(cue_spans: list[tuple[int, int]], span: tuple[int, int]) -> int:
+    def dist(a, b):
+        return max(0, max(a[0], b[0]) - min(a[1], b[1]))
+    return min(range(len(cue_spans)), key=lambda k: dist(cue_spans[k], span))
+
+
+def _is_history(d: D.DateMention, ref: date | None) -> bool:
+    if d.kind == "decade":
+        return True
+    r = D.resolve(d, None, ref.year if ref else None)
+    if not r.known:
+        return False
+    end = r.end_date or r.event_date
+    if ref is None:
+        return d.kind == "year"
+    return end < ref - timedelta(days=365 * HISTORY_YEARS)
+
+
+def find_mentions(art: Article, infos: list[SentInfo], ref: date | None) -> list[Mention]:
+    lang = art.language
+    mentions: list[Mention] = []
+    consumed: set[tuple[int, str]] = set()
+    for k, info in enumerate(infos):
+        if not info.cues:
+            continue
+        groups = {"violent": [c for c in info.cues if c.violent], "strategic": [c for c in info.cues if not c.violent]}
+        cue_list = [c for g in ("violent", "strategic") for c in groups[g]]
+        spans = [(c.start, c.end) for c in cue_list]
+        owner = {id(d): ("violent" if cue_list[_nearest(spans, (d.start, d.end))].violent else "strategic")
+                 for d in info.dates}
+        for group, cues in groups.items():
+            if not cues or (k, group) in consumed:
+                continue
+            m = Mention(group, [info], cues, [d for d in info.dates if owner[id(d)] == group])
+            m.actors = list(info.actors)
+            if group == "violent":
+                m.counts = list(info.counts)
+            if not _anchored(m, info, k == 0, lang, ref):
+                continue
+            if group == "violent":
+                _continue(m, infos, k, lang, consumed)
+            if _out_of_scope(m, ref, lang):
+                continue
+            mentions.append(m)
+    return _drop_total_summaries(mentions, lang)
+
+
+def _drop_total_summaries(mentions: list[Mention], lang: str) -> list[Mention]:
+    """A sentence that sums up several incidents ('In total, five were killed in the two attacks') is not an
+    incident of its own when the article reports the incidents themselves; its figures become a review note."""
+    totals_re = R.load().total_markers.get(lang)
+    if totals_re is None:
+        return mentions
+    def is_summary(m: Mention) -> bool:
+        return m.group == "violent" and bool(totals_re.search(m.infos[0].sent.text))
+    others = [m for m in mentions if m.group == "violent" and not is_summary(m)]
+    if not others:
+        return mentions
+    kept = []
+    for m in mentions:
+        if is_summary(m):
+            for o in others:
+                o.reasons.append(f"the article also gives a total over several incidents: {m.infos[0].sent.text.strip()[:160]!r}")
+            continue
+        kept.append(m)
+    return kept
+
+
+def _recent_dates(m: Mention, ref: date | None) -> list[D.DateMention]:
+    return [d for d in m.dates if not _is_history(d, ref)]
+
+
+def _anchored(m: Mention, info: SentInfo, lead: bool, lang: str, ref: date | None) -> bool:
+    """Is this a report of a specific event rather than analysis? Needs a date, a count, named victims, or the lead."""
+    dates = _recent_dates(m, ref)
+    if m.group == "strategic":
+        return bool(dates) or lead
+    first = min(c.start for c in m.cues)
+    before = info.sent.text[: first - info.sent.start]
+    if _search("modality.csv", lang, before[-60:]) and not any(d.kind in ("day", "night") for d in dates):
+        return False
+    counts = [c for c in m.counts if not c.total]
+    victims = any(a.category == "civilian" and a.canonical != "Civilians" for a in m.actors)
+    return bool(dates) or bool(counts) or victims or bool(m.dates and not dates)
+
+
+def _continue(m: Mention, infos: list[SentInfo], k: int, lang: str, consumed: set) -> None:
+    """Attach the next sentence when it carries on the same event ('The violence claimed the lives of five ...')."""
+    if k + 1 >= len(infos):
+        return
+    nxt = infos[k + 1]
+    if nxt.sent.paragraph - infos[k].sent.paragraph > 1:
+        return
+    own_violent_date = any(c.violent for c in nxt.cues) and any(not _is_history(d, None) and d.kind != "year" for d in nxt.dates)
+    if own_violent_date:
+        return
+    anaphoric = bool(_search("anaphora.csv", lang, nxt.sent.text.lstrip()))
+    counted = any(not c.total for c in nxt.counts) and not nxt.dates
+    if not (anaphoric or counted):
+        return
+    m.infos.append(nxt)
+    m.counts += nxt.counts
+    m.actors += nxt.actors
+    m.cues += [c for c in nxt.cues if c.violent]
+    if not m.dates:
+        m.dates += [d for d in nxt.dates if d.kind not in ("decade", "year")]
+    consumed.add((k + 1, "violent"))
+
+
+def _history_spans(info: SentInfo, lang: str) -> list[tuple[int, int]]:
+    pat = R.load().history.get(lang)
+    return [(m.start() + info.sent.start, m.end() + info.sent.start) for m in pat.finditer(info.sent.text)] if pat else []
+
+
+def _out_of_scope(m: Mention, ref: date | None, lang: str) -> bool:
+    primary = m.infos[0]
+    dates = m.dates
+    if dates and all(_is_history(d, ref) for d in dates):
+        return True
+    hist_spans = _history_spans(primary, lang)
+    if any(hs < d.end and d.start < he for hs, he in hist_spans for d in dates):
+        return True
+    if primary.history and not any(d.kind in ("day", "night", "part", "relative", "weekday") and not _is_history(d, ref)
+                                   for d in dates):
+        return True
+    local = [p for p in primary.places if p.in_region]
+    specific_local = [p for p in local if p.feature_code != "PCLI"]
+    if primary.out_of_region and not specific_local and not [b for b in primary.borders if b.border]:
+        return True
+    if primary.places and not local and not primary.borders:
+        return True
+    return False
+
+
+# --- fields ---------------------------------------------------------------------------------------
+
+def choose_place(m: Mention) -> None:
+    cue_pos = min(c.start for c in m.cues)
+    best, best_score = None, None
+    for order, info in enumerate(m.infos):
+        for p in info.places:
+            if not p.in_region or p.feature_code == "PCLI":
+                continue
+            spec = {0: 3.0, 1: 2.5, 2: 1.5}.get(p.rank, 1.0)
+            score = spec + 2.0 * p.locative - 3.0 * p.reporting - abs(p.start - cue_pos) / 150.0 - 2.0 * order
+            score -= 1.0 if p.how in ("fuzzy",) else 0.0
+            if best_score is None or score > best_score:
+                best, best_score = p, score
+        if order == 0 and (best is not None or info.borders):
+            break
+    m.place = best
+    for info in m.infos:
+        if info.borders:
+            specific = [b for b in info.borders if b.border]
+            m.border = (specific or info.borders)[0]
+            if specific and not m.border.country:
+                m.border = next((b for b in info.borders if b.country), m.border)
+            break
+
+
+def choose_date(m: Mention, art: Article, ref: date | None) -> None:
+    cue_spans = [(c.start, c.end) for c in m.cues]
+    candidates = [d for d in m.dates if not _is_history(d, ref)]
+    if not candidates:
+        m.resolved = D.Resolved(None, None, D.UNKNOWN, "no date in the text")
+        return
+    candidates.sort(key=lambda d: (min(max(0, max(a, d.start) - min(b, d.end)) for a, b in cue_spans),))
+    ref_year = ref.year if ref else None
+    m.date_mention = candidates[0]
+    m.resolved = D.resolve(candidates[0], art.published, ref_year)
+
+
+def choose_counts(m: Mention, lang: str) -> tuple[int | None, int | None, list[N.Count], list[N.Count], str]:
+    series = bool(_search("series_words.csv", lang, " ".join(i.sent.text for i in m.infos[:1])))
+    usable = [c for c in m.counts if not c.total or series]
+    totals = [c for c in m.counts if c.total and not series]
+    note = ""
+    if totals:
+        note = "the text gives a total over several incidents (" + "; ".join(c.text for c in totals) + "); not assigned to this one"
+    per_sentence: dict[int, list[N.Count]] = {}
+    for c in usable:
+        per_sentence.setdefault(next(i.sent.index for i in m.infos if i.sent.start <= c.start < i.sent.end + 1), []).append(c)
+    killed = [N.combine(cs, "killed") for cs in per_sentence.values()]
+    injured = [N.combine(cs, "injured") for cs in per_sentence.values()]
+    k = max((v for v in killed if v is not None), default=None)
+    i = max((v for v in injured if v is not None), default=None)
+    return (k, i, [c for c in usable if c.kind == "killed"], [c for c in usable if c.kind == "injured"], note)
+
+
+def choose_actors(m: Mention, event_type: str) -> tuple[str, str, list[C.ActorHit]]:
+    seen: dict[str, C.ActorHit] = {}
+    for a in m.actors:
+        seen.setdefault(a.canonical, a)
+    acts = list(seen.values())
+    if event_type == C.STRATEGIC:
+        parties = [a.canonical for a in acts if a.category not in ("civilian", "armed_group", "criminal")]
+        return (parties[0] if parties else ""), "; ".join(parties[1:]), acts
+    forces = [a.canonical for a in acts if a.category == "state_force"]
+    groups = [a.canonical for a in acts if a.category in ("armed_group", "criminal")]
+    specific_groups = [g for g in groups if g != "Armed militants"] or groups
+    victims = [a.canonical for a in acts if a.category == "civilian"]
+    specific_victims = [v for v in victims if v != "Civilians"] or victims
+    if event_type == "attack_on_civilians":
+        return "; ".join(specific_groups) or "Unidentified armed group", "; ".join(specific_victims), acts
+    return "; ".join(forces) or "; ".join(a.canonical for a in acts if a.category == "state")[:80], "; ".join(specific_groups), acts
+
+
+def merge_mentions(mentions: list[Mention]) -> list[Mention]:
+    out: list[Mention] = []
+    for m in mentions:
+        target = next((o for o in out if _same_event(o, m)), None)
+        if target is None:
+            out.append(m)
+            continue
+        target.infos += [i for i in m.infos if i not in target.infos]
+        target.counts += m.counts
+        target.actors += m.actors
+        target.cues += m.cues
+        if (not target.resolved.known) and m.resolved.known:
+            target.resolved, target.date_mention = m.resolved, m.date_mention
+        if target.place is None or (m.place is not None and m.place.rank < target.place.rank):
+            target.place = m.place if m.place is not None else target.place
+        target.border = target.border or m.border
+    return out
+
+
+def _types_compatible(a: str, b: str) -> bool:
+    from ..evaluate import types_compatible
+    return types_compatible(a, b)
+
+
+def _same_event(a: Mention, b: Mention) -> bool:
+    if a.group != b.group or not _types_compatible(a.event_type, b.event_type):
+        return False
+    if a.resolved.known and b.resolved.known:
+        a0, a1 = a.resolved.event_date, a.resolved.end_date or a.resolved.event_date
+        b0, b1 = b.resolved.event_date, b.resolved.end_date or b.resolved.event_date
+        if a0 > b1 + timedelta(days=1) or b0 > a1 + timedelta(days=1):
+            return False
+    elif a.resolved.known != b.resolved.known and a.group == "violent":
+        return False
+    if a.place and b.place and a.place.latitude is not None and b.place.latitude is not None:
+        from ..geo import geodesic_km
+        if float(geodesic_km(a.place.latitude, a.place.longitude, b.place.latitude, b.place.longitude)) > SAME_PLACE_KM:
+            return False
+    if a.group == "violent":
+        ka = choose_counts(a, "en")[0]
+        kb = choose_counts(b, "en")[0]
+        if ka is not None and kb is not None and ka != kb:
+            return False
+    return True
+
+
+# --- rows -----------------------------------------------------------------------------------------
+
+def _fmt(d: date | None) -> str:
+    return d.isoformat() if d else ""
+
+
+def _span(text: str, s: int, e: int) -> str:
+    return f"{s}:{e}"
+
+
+def build_rows(art: Article, rules: R.Rules | None = None) -> list[dict]:
+    rules = rules or R.load()
+    lang = art.language
+    infos = analyse(art, rules)
+    ref = reference_date(art, infos)
+    dominant, article_border = article_countries(art, infos)
+    mentions = find_mentions(art, infos, ref)
+    for m in mentions:
+        choose_date(m, art, ref)
+        choose_place(m)
+        killed, _, _, _, _ = choose_counts(m, lang)
+        if m.group == "violent":
+            m.event_type, m.type_reason = C.resolve_type(m.cues, m.actors, killed)
+        else:
+            m.event_type, m.type_reason = C.STRATEGIC, "strategic cue"
+    mentions = merge_mentions(mentions)
+    rows = []
+    for m in mentions:
+        rows.append(_row(art, m, lang, dominant, article_border))
+    return rows
+
+
+def _row(art: Article, m: Mention, lang: str, dominant: str, article_border: str) -> dict:
+    text = art.text
+    killed, injured, kc, ic, total_note = choose_counts(m, lang)
+    if m.event_type == C.STRATEGIC:  # agreements, talks and visits kill nobody: 0, not "unknown"
+        killed, injured, kc, ic, total_note = 0, 0, [], [], ""
+    actor1, actor2, acts = choose_actors(m, m.event_type)
+    reasons: list[str] = list(dict.fromkeys(m.reasons))
+    spans: list[str] = []
+    r = m.resolved
+    # place
+    place, border = m.place, m.border
+    lat = lon = None
+    admin1 = admin2 = location = ""
+    border_code = (border.border if border and border.border else "") or (article_border if border else "")
+    if place is not None:
+        country = place.country
+        lat, lon, admin1 = place.latitude, place.longitude, place.admin1
+        location = place.text
+        geo_precision = place.precision
+        if place.feature_code == "ADM2":
+            admin2 = re.sub(r"\s+(?:district|rayon|район\w*)$", "", place.text, flags=re.I)
+        if place.how in ("fuzzy", "folded"):
+            reasons.append(f"place matched by spelling variant: {place.text!r} -> {place.name}")
+        spans.append(f"place={place.start}:{place.end}")
+        place_evidence = text[place.start:place.end]
+    elif border is not None:
+        country = border.country or _actor_country(acts) or dominant
+        geo_precision = "border_area"
+        label = next((lbl for _, b, lbl, _lg in R.load().border_phrases if b == border_code and b), "")
+        if border.border:
+            location = label
+        elif label:  # 'a border post' in an article about the Tajik-Afghan border -> 'Tajik-Afghan border post'
+            location = re.sub(r"^.*?\b(?:border|frontier)\b", label, border.text, count=1, flags=re.I)
+        else:
+            location = border.text
+        reasons.append("place known only as the border")
+        spans.append(f"place={border.start}:{border.end}")
+        place_evidence = text[border.start:border.end]
+    else:
+        countries = [p for i in m.infos for p in i.places if p.feature_code == "PCLI" and p.in_region]
+        country = countries[0].country if countries else (_actor_country(acts) or dominant)
+        geo_precision = "country"
+        location = ""
+        place_evidence = countries[0].text if countries else ""
+        if countries:
+            spans.append(f"place={countries[0].start}:{countries[0].end}")
+        reasons.append("no place more precise than the country")
+    # date
+    if r.known:
+        date_evidence = m.date_mention.text
+        spans.append(f"date={m.date_mention.start}:{m.date_mention.end}")
+        if r.note and ("inferred" in r.note or "relative" in r.note or "before publication" in r.note):
+            reasons.append(f"date: {r.note}")
+    else:
+        date_evidence = m.date_mention.text if m.date_mention else ""
+        if m.date_mention:
+            spans.append(f"date={m.date_mention.start}:{m.date_mention.end}")
+        reasons.append(f"date unknown: {r.note}")
+    if total_note:
+        reasons.append(total_note)
+    for c in kc:
+        spans.append(f"killed={c.start}:{c.end}")
+    for c in ic:
+        spans.append(f"injured={c.start}:{c.end}")
+    for c in m.cues[:3]:
+        spans.append(f"type={c.start}:{c.end}")
+    kinds = {c.kind for c in m.cues if c.violent}
+    if len(kinds - {"attack"}) > 1:
+        reasons.append("several event-type cues: " + ", ".join(sorted(kinds)))
+    # confidence
+    conf = 0.45
+    conf += {"day": 0.2, "week": 0.1, "month": 0.1, "year": 0.0}.get(r.precision, -0.15)
+    conf += {"exact": 0.15, "near": 0.12, "district": 0.12, "province": 0.08, "border_area": 0.0}.get(geo_precision, -0.05)
+    conf += 0.1 if killed is not None or injured is not None else 0.0
+    conf += 0.05 * min(2, max((c.weight for c in m.cues), default=1) - 1)
+    conf = round(max(0.05, min(0.99, conf)), 2)
+    if conf < 0.5:
+        reasons.append(f"low confidence ({conf})")
+    evidence = " ".join(text[i.sent.start:i.sent.end] for i in sorted(m.infos, key=lambda i: i.sent.start))
+    summary = re.sub(r"\s+", " ", evidence)
+    if len(summary) > 300:
+        summary = summary[:297].rsplit(" ", 1)[0] + "…"
+    digest = hashlib.sha1(f"{art.name}:{m.start}:{m.event_type}".encode()).hexdigest()[:10]
+    return {
+        "incident_id": f"x-{digest}",
+        "event_date": _fmt(r.event_date),
+        "end_date": _fmt(r.end_date) if r.end_date and r.end_date != r.event_date else "",
+        "date_precision": r.precision,
+        "event_type": m.event_type,
+        "sub_event_type": ", ".join(dict.fromkeys(c.text.casefold() for c in m.cues))[:80],
+        "country": country,
+        "border": border_code,
+        "admin1": admin1,
+        "admin2": admin2,
+        "location": location,
+        "latitude": "" if lat is None else round(lat, 4),
+        "longitude": "" if lon is None else round(lon, 4),
+        "geo_precision": geo_precision,
+        "actor1": actor1,
+        "actor2": actor2,
+        "killed": "" if killed is None else killed,
+        "injured": "" if injured is None else injured,
+        "summary": summary,
+        "origin": "extracted",
+        "review_status": "unreviewed",
+        "tags": f"extracted;{lang}",
+        "source_file": art.name,
+        "source_url": art.meta.get("url", ""),
+        "source_outlet": art.meta.get("outlet") or art.meta.get("source", ""),
+        "source_published": _fmt(art.published),
+        "language": lang,
+        "evidence": evidence,
+        "char_start": m.start,
+        "char_end": m.end,
+        "date_evidence": date_evidence,
+        "place_evidence": place_evidence,
+        "killed_evidence": " | ".join(c.text for c in kc),
+        "injured_evidence": " | ".join(c.text for c in ic),
+        "type_evidence": f"{m.type_reason}: " + ", ".join(dict.fromkeys(c.text for c in m.cues)),
+        "actor_evidence": " | ".join(dict.fromkeys(a.text for a in acts)),
+        "evidence_spans": ";".join(dict.fromkeys(spans)),
+        "confidence": conf,
+        "needs_review": bool(reasons),
+        "review_reason": "; ".join(reasons),
+        "extractor_version": EXTRACTOR_VERSION,
+        "cluster_id": "",
+        "matched_incident_id": "",
+        "match_differences": "",
+    }
+
+
+def _actor_country(acts: list[C.ActorHit]) -> str:
+    for a in acts:
+        if a.category == "state_force":
+            for pat, iso2 in R.load().demonyms:
+                if pat.search(a.canonical):
+                    from ..geo import ALPHA2_TO_3
+                    return ALPHA2_TO_3.get(iso2, iso2)
+    return ""

@@ -1,0 +1,101 @@
+"""Event-type cues, actors and scope signals in a sentence (tables: event_cues, actors, out_of_region, history_markers)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from . import rules as R
+
+VIOLENT = ("armed_clash", "attack", "remote_violence", "security_operation", "smuggling_interdiction", "border_tension")
+STRATEGIC = "strategic_development"
+
+
+@dataclass(frozen=True)
+class CueHit:
+    start: int
+    end: int
+    kind: str  # an event type, or 'attack' (resolved by the victims)
+    weight: float
+    text: str
+
+    @property
+    def violent(self) -> bool:
+        return self.kind in VIOLENT
+
+
+@dataclass(frozen=True)
+class ActorHit:
+    start: int
+    end: int
+    canonical: str
+    category: str
+    role: str
+    text: str
+
+
+def find_cues(text: str, lang: str, offset: int = 0, rules: R.Rules | None = None) -> list[CueHit]:
+    rules = rules or R.load()
+    comb = rules.cue_re.get(lang)
+    if comb is None:
+        return []
+    return [CueHit(m.start() + offset, m.end() + offset, kind, weight, m.group(0)) for m, (kind, weight) in comb.finditer(text)]
+
+
+def find_actors(text: str, lang: str, offset: int = 0, rules: R.Rules | None = None) -> list[ActorHit]:
+    rules = rules or R.load()
+    comb = rules.actor_re.get(lang)
+    if comb is None:
+        return []
+    return [ActorHit(m.start() + offset, m.end() + offset, a.canonical, a.category, a.role, m.group(0))
+            for m, a in comb.finditer(text)]
+
+
+def _non_overlapping(hits):
+    """Longest match wins where matches overlap ('Chinese engineers' beats 'engineers')."""
+    hits = sorted(hits, key=lambda h: (-(h.end - h.start), h.start))
+    kept = []
+    for h in hits:
+        if all(h.end <= k.start or k.end <= h.start for k in kept):
+            kept.append(h)
+    return sorted(kept, key=lambda h: h.start)
+
+
+def out_of_region_terms(text: str, lang: str, rules: R.Rules | None = None) -> list[str]:
+    rules = rules or R.load()
+    found = []
+    for lg in {lang, "en"}:
+        pat = rules.out_of_region.get(lg)
+        if pat:
+            found += [m.group(0) for m in pat.finditer(text)]
+    return found
+
+
+def history_terms(text: str, lang: str, rules: R.Rules | None = None) -> list[str]:
+    rules = rules or R.load()
+    pat = rules.history.get(lang)
+    return [m.group(0) for m in pat.finditer(text)] if pat else []
+
+
+def resolve_type(cues: list[CueHit], actors: list[ActorHit], killed: int | None) -> tuple[str, str]:
+    """The event type of a violent mention and why (schema meanings: clash > attack on civilians > remote > ...)."""
+    kinds = {c.kind for c in cues}
+    victims_civil = any(a.category == "civilian" for a in actors)
+    named_victims = any(a.category == "civilian" and a.role == "victim" and a.canonical != "Civilians" for a in actors)
+    forces = any(a.category == "state_force" for a in actors)
+    if named_victims and not forces and kinds & {"armed_clash", "attack"}:
+        return "attack_on_civilians", "armed attack on named civilians, no state forces involved"
+    if "armed_clash" in kinds:
+        return "armed_clash", "clash cue"
+    if "attack" in kinds and victims_civil:
+        return "attack_on_civilians", "attack on civilians"
+    if "remote_violence" in kinds:
+        return ("attack_on_civilians", "remote attack on civilians") if victims_civil else ("remote_violence", "remote-violence cue")
+    if "security_operation" in kinds:
+        return "security_operation", "state forces neutralised or detained"
+    if "attack" in kinds:
+        return ("attack_on_civilians", "attack on civilians") if victims_civil else ("armed_clash", "attack on forces")
+    if "smuggling_interdiction" in kinds:
+        return ("security_operation", "smugglers killed") if killed else ("smuggling_interdiction", "seizure cue")
+    if "border_tension" in kinds:
+        return "border_tension", "tension cue"
+    return STRATEGIC, "strategic cue"

@@ -1,0 +1,143 @@
+"""Killed and injured figures from numerals and number words ("at least five", "neutralized four", «пятеро погибли»)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from . import rules as R
+
+CLAUSE_BREAK = re.compile(r"[;:.!?()\[\]—–]|\bbut\b|\bwhile\b|\bwhereas\b|\bно\b|\bа также\b", re.I)
+BEFORE_BREAK = re.compile(r",|\band\b|\bи\b|\bwhile\b", re.I)
+CONJ_TAIL = re.compile(r"(?:,|\band\b|\bи\b|\bas well as\b)\s*$", re.I)
+WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*", re.UNICODE)
+AFTER_GAP_WORDS, BEFORE_GAP_WORDS = 6, 3
+
+
+@dataclass(frozen=True)
+class Number:
+    start: int
+    end: int
+    value: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Count:
+    kind: str  # killed | injured
+    value: int
+    start: int  # span of the number and its cue (offsets into the article)
+    end: int
+    text: str
+    total: bool = False  # the sentence gives a total over several incidents
+
+
+def find_numbers(text: str, lang: str, skip: list[tuple[int, int]] = (), rules: R.Rules | None = None) -> list[Number]:
+    """Numbers that could count people: not years, not dates (`skip` spans), not followed by a unit."""
+    rules = rules or R.load()
+    out = []
+    langs = [lang] + [x for x in ("en",) if x != lang]
+    seen: set[tuple[int, int]] = set()
+    for lg in langs:
+        pat = rules.number_re.get(lg)
+        if pat is None:
+            continue
+        for m in pat.finditer(text):
+            s, e = m.span()
+            if (s, e) in seen or any(s < ke and ks < e for ks, ke in skip):
+                continue
+            if m["digits"]:
+                value = int(m["digits"].replace(",", ""))
+                if 1900 <= value <= 2100 and "," not in m["digits"]:
+                    continue
+                if re.match(r"\s*[-–]?\s*(?:st|nd|rd|th|й|я|го|х)\b", text[e:e + 4]):
+                    continue
+            else:
+                value = rules.number_words[lg][m["word"].casefold()]
+            tail = text[e:e + 30]
+            unit = rules.units.get(lg)
+            if unit and unit.match(re.sub(r"^[\s-]+", "", tail, count=1)):
+                continue
+            if lg == lang and m["word"] and m["word"].casefold() in ("a", "an") and not _singular_casualty(text[e:e + 60]):
+                continue
+            seen.add((s, e))
+            out.append(Number(s, e, value, m.group(0)))
+    return sorted(out, key=lambda n: n.start)
+
+
+def _singular_casualty(tail: str) -> bool:
+    """'a border guard was killed': 'a' counts as one only before a singular casualty phrase."""
+    return bool(re.match(r"^(?:\s+[\w-]+){1,3}\s+(?:was|has been|had been)\s+(?:killed|shot dead|injured|wounded)\b", tail, re.I))
+
+
+def _blocked(gap: str) -> bool:
+    return bool(CLAUSE_BREAK.search(gap))
+
+
+def find_counts(text: str, lang: str, offset: int = 0, skip: list[tuple[int, int]] = (),
+                rules: R.Rules | None = None) -> list[Count]:
+    """Casualty counts in one sentence. Offsets are shifted by `offset`; `skip` spans are relative to `text`."""
+    rules = rules or R.load()
+    numbers = find_numbers(text, lang, skip, rules)
+    cues = [c for c in rules.casualty_cues if c.lang == lang]
+    total = bool(rules.total_markers.get(lang) and rules.total_markers[lang].search(text))
+    assigned: dict[int, tuple[str, int, int, str]] = {}  # number index -> (kind, cue_start, cue_end, side)
+    for i in range(len(numbers) - 1, -1, -1):
+        n = numbers[i]
+        best = None
+        nxt = numbers[i + 1] if i + 1 < len(numbers) else None
+        for c in cues:
+            if c.side == "after":
+                m = c.pattern.search(text, n.end, min(len(text), n.end + 90))
+                if not m:
+                    continue
+                gap = text[n.end:m.start()]
+                if nxt and nxt.start < m.start():
+                    # 'two guards and three militants were killed': share the cue through a conjunction
+                    if i + 1 in assigned and assigned[i + 1][3] == "after" and CONJ_TAIL.search(text[n.end:nxt.start]) \
+                            and assigned[i + 1][0] == c.kind and not _blocked(text[n.end:nxt.start]):
+                        dist = m.start() - n.end
+                        if best is None or dist < best[0]:
+                            best = (dist, c.kind, m.start(), m.end(), "after")
+                    continue
+                if _blocked(gap) or len(WORD.findall(gap)) > AFTER_GAP_WORDS:
+                    continue
+                dist = len(gap)
+                if best is None or dist < best[0]:
+                    best = (dist, c.kind, m.start(), m.end(), "after")
+            else:
+                window_start = max(0, n.start - 80)
+                last = None
+                for m in c.pattern.finditer(text, window_start, n.start):
+                    last = m
+                if not last:
+                    continue
+                gap = text[last.end():n.start]
+                prev = numbers[i - 1] if i > 0 else None
+                if prev and prev.start >= last.end():
+                    continue
+                if _blocked(gap) or BEFORE_BREAK.search(gap) or len(WORD.findall(gap)) > BEFORE_GAP_WORDS:
+                    continue
+                dist = len(gap)
+                if best is None or dist < best[0] - 1:
+                    best = (dist, c.kind, last.start(), last.end(), "before")
+        if best:
+            assigned[i] = (best[1], best[2], best[3], best[4])
+    out = []
+    for i, (kind, cs, ce, _side) in sorted(assigned.items()):
+        n = numbers[i]
+        s, e = min(n.start, cs), max(n.end, ce)
+        out.append(Count(kind, n.value, s + offset, e + offset, text[s:e], total))
+    return out
+
+
+def combine(counts: list[Count], kind: str) -> int | None:
+    """One figure from the counts of one kind in one sentence: a stated total of the parts wins, else the sum."""
+    values = [c.value for c in counts if c.kind == kind]
+    if not values:
+        return None
+    if len(values) == 1:
+        return values[0]
+    biggest = max(values)
+    rest = sum(values) - biggest
+    return biggest if rest == biggest or rest == 0 else sum(values)

@@ -1,0 +1,248 @@
+"""Date expressions in English and Russian: find them, then resolve them against the publication date.
+
+Absolute dates are parsed with dateparser (explicit languages); the qualifiers dateparser does not
+handle ("early January 2026", «в ночь на 30 ноября», "last week" as a range) are handled here with
+the word tables in data/extract/date_words.csv. A relative date with no anchor is never guessed:
+it resolves to precision 'unknown' with a reason.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+
+import dateparser
+
+from . import rules as R
+
+UNKNOWN = "unknown"  # the extractor's date_precision when no date can be resolved (not a curated value)
+
+
+@dataclass(frozen=True)
+class DateMention:
+    start: int
+    end: int
+    text: str
+    kind: str  # day | night | part | month | year | decade | relative | weekday
+    lang: str
+    year: int | None = None
+    month: int | None = None
+    day: int | None = None
+    day2: int | None = None
+    part: tuple[int, int] | None = None
+    unit: str = ""
+    offset: int = 0
+    weekday: int | None = None
+
+
+@dataclass(frozen=True)
+class Resolved:
+    event_date: date | None
+    end_date: date | None
+    precision: str
+    note: str = ""
+
+    @property
+    def known(self) -> bool:
+        return self.event_date is not None
+
+
+def _alt(words) -> str:
+    return "|".join(sorted(words, key=len, reverse=True))
+
+
+@lru_cache(maxsize=4)
+def _patterns(lang: str) -> list[tuple[str, re.Pattern]]:
+    rules = R.load()
+    M = _alt(rules.months.get(lang, {}))
+    P = _alt(re.escape(p) for p, _ in rules.parts.get(lang, []))
+    W = _alt(w for w, _ in rules.weekdays.get(lang, []))
+    REL = _alt(re.escape(p) for p, _, _ in rules.relative.get(lang, []))
+    B, E = r"(?<![\w])", r"(?![\w])"
+    if lang == "ru":
+        Y = r"(?:\s+(?P<year>\d{4})\s*(?:года|году|г\.)?)?"
+        pats = [
+            ("night", rf"{B}в\s+ночь\s+(?:с\s+(?P<day2>\d{{1,2}})\s+)?на\s+(?P<day>\d{{1,2}})(?:-?го)?\s+(?P<month>{M}){Y}"),
+            ("day", rf"{B}(?P<day>\d{{1,2}})(?:\s*[-–]\s*(?P<day2>\d{{1,2}}))?\s+(?P<month>{M}){E}{Y}"),
+            ("part", rf"{B}(?P<part>{P})\s+(?P<month>{M}){E}{Y}"),
+            ("month", rf"{B}(?:в|во|с|до|к)\s+(?P<month>{M}){E}{Y}"),
+            ("year", rf"{B}(?:в|с|до|к)\s+(?P<year>(?:19|20)\d{{2}})\s*(?:году|года|г\.){E}"),
+            ("decade", rf"{B}(?:19|20)\d0-?х{E}"),
+            ("weekday", rf"{B}(?:в|во)\s+(?P<weekday>{W}){E}"),
+            ("relative", rf"{B}(?P<rel>{REL}){E}"),
+            ("day", rf"{B}(?P<day>\d{{1,2}})\.(?P<mm>\d{{1,2}})\.(?P<year>\d{{4}}){E}"),
+        ]
+    else:
+        Y = r"(?:,?\s+(?P<year>\d{4}))?"
+        ORD = r"(?:st|nd|rd|th)?"
+        pats = [
+            ("night", rf"{B}(?:the\s+)?night\s+of\s+(?:(?P<month>{M})\.?\s+(?P<day>\d{{1,2}}){ORD}|(?P<dayb>\d{{1,2}}){ORD}\s+(?:of\s+)?(?P<monthb>{M}))(?:\s*(?:-|–|to|and)\s*(?P<day2>\d{{1,2}}))?{Y}"),
+            ("day", rf"{B}(?P<month>{M})\.?\s+(?P<day>\d{{1,2}}){ORD}(?!\d)(?:\s*(?:-|–)\s*(?P<day2>\d{{1,2}}))?{Y}{E}"),
+            ("day", rf"{B}(?P<day>\d{{1,2}}){ORD}(?:\s*(?:-|–|to|and)\s*(?P<day2>\d{{1,2}}){ORD})?\s+(?:of\s+)?(?P<month>{M})\.?{E}{Y}"),
+            ("part", rf"{B}(?P<part>{P})[\s-]+(?:of\s+)?(?P<month>{M}){E}{Y}"),
+            ("month", rf"{B}(?P<month>{M})\s+(?P<year>\d{{4}}){E}"),
+            ("month", rf"{B}(?:in|during|since|until|by|early|late)\s+(?P<month>{M}){E}(?!\s+\d)"),
+            ("year", rf"{B}(?:in|since|during|by|of|until)\s+(?P<year>(?:19|20)\d{{2}}){E}(?![-–]\d)"),
+            ("decade", rf"{B}(?:the\s+)?(?:late\s+|early\s+|mid-)?(?:19|20)\d0s{E}"),
+            ("weekday", rf"{B}(?:on\s+|last\s+|this\s+past\s+|past\s+)?(?P<weekday>{W})(?:\s+(?:night|evening|morning|afternoon))?{E}"),
+            ("relative", rf"{B}(?P<rel>{REL}){E}"),
+            ("day", rf"{B}(?P<year>\d{{4}})-(?P<mm>\d{{2}})-(?P<dd>\d{{2}}){E}"),
+        ]
+    return [(kind, re.compile(p, R.FLAGS)) for kind, p in pats]
+
+
+def _month_of(word: str, lang: str) -> int | None:
+    for alt, num in R.load().months.get(lang, {}).items():
+        if re.fullmatch(alt, word.rstrip("."), R.FLAGS):
+            return num
+    return None
+
+
+def find_dates(text: str, lang: str, offset: int = 0) -> list[DateMention]:
+    """All date expressions in `text`, longest first where they overlap; offsets shifted by `offset`."""
+    rules = R.load()
+    found: list[DateMention] = []
+    taken: list[tuple[int, int]] = []
+    has_numbers = bool(_QUICK.search(text)) or bool(rules.month_re.get(lang) and rules.month_re[lang].search(text))
+    for kind, pat in _patterns(lang):
+        if not has_numbers and kind not in ("weekday", "relative"):
+            continue
+        for m in pat.finditer(text):
+            s, e = m.span()
+            if any(s < te and ts < e for ts, te in taken):
+                continue
+            g = m.groupdict()
+            mention = _mention(kind, m, g, lang, rules, s + offset, e + offset)
+            if mention is None:
+                continue
+            taken.append((s, e))
+            found.append(mention)
+    return sorted(found, key=lambda d: d.start)
+
+
+def _int(v):
+    return int(v) if v else None
+
+
+_QUICK = re.compile(r"\d")
+
+
+def _mention(kind, m, g, lang, rules, s, e) -> DateMention | None:
+    text = m.group(0)
+    if kind in ("day", "night"):
+        month = _int(g.get("mm")) or _month_of(g.get("month") or g.get("monthb") or "", lang)
+        day = _int(g.get("dd")) or _int(g.get("day")) or _int(g.get("dayb"))
+        if not month or not day or not 1 <= day <= 31:
+            return None
+        return DateMention(s, e, text, kind, lang, _int(g.get("year")), month, day, _int(g.get("day2")))
+    if kind == "part":
+        part = next((rng for p, rng in rules.parts.get(lang, []) if p.casefold() == g["part"].casefold().rstrip("-")
+                     or p.casefold().rstrip("-") == g["part"].casefold().rstrip("-")), None)
+        return DateMention(s, e, text, kind, lang, _int(g.get("year")), _month_of(g["month"], lang), part=part)
+    if kind == "month":
+        return DateMention(s, e, text, kind, lang, _int(g.get("year")), _month_of(g["month"], lang))
+    if kind == "year":
+        return DateMention(s, e, text, kind, lang, _int(g["year"]))
+    if kind == "decade":
+        digits = re.search(r"(\d{4})", text)
+        return DateMention(s, e, text, kind, lang, int(digits.group(1)) if digits else None)
+    if kind == "weekday":
+        wd = next((n for w, n in rules.weekdays.get(lang, []) if w.casefold() == g["weekday"].casefold()), None)
+        return DateMention(s, e, text, kind, lang, weekday=wd)
+    if kind == "relative":
+        for phrase, unit, off in rules.relative.get(lang, []):
+            if phrase.casefold() == g["rel"].casefold():
+                return DateMention(s, e, text, kind, lang, unit=unit, offset=off)
+    return None
+
+
+@lru_cache(maxsize=4096)
+def _dateparse(text: str, lang: str, base: date | None) -> date | None:
+    settings = {"PREFER_DATES_FROM": "past", "PREFER_DAY_OF_MONTH": "first", "REQUIRE_PARTS": ["day", "month", "year"]}
+    if base:
+        settings["RELATIVE_BASE"] = datetime(base.year, base.month, base.day, 12, 0)
+    got = dateparser.parse(text, languages=[lang], settings=settings)
+    return got.date() if got else None
+
+
+def _month_end(y: int, m: int) -> int:
+    return calendar.monthrange(y, m)[1]
+
+
+def _year_for(month: int, day: int, published: date | None, ref_year: int | None) -> tuple[int | None, str]:
+    if published:
+        y = published.year
+        if date(y, month, min(day, _month_end(y, month))) > published + timedelta(days=1):
+            y -= 1
+        return y, "year taken from the publication date"
+    if ref_year:
+        return ref_year, "year inferred from other dates in the article"
+    return None, ""
+
+
+def resolve(d: DateMention, published: date | None, ref_year: int | None = None) -> Resolved:
+    """Turn a mention into (event_date, end_date, precision). Unanchored relative dates stay unknown."""
+    try:
+        return _resolve(d, published, ref_year)
+    except ValueError:
+        return Resolved(None, None, UNKNOWN, f"invalid date {d.text!r}")
+
+
+def _resolve(d: DateMention, published: date | None, ref_year: int | None) -> Resolved:
+    if d.kind in ("day", "night"):
+        year, note = (d.year, "") if d.year else _year_for(d.month, d.day, published, ref_year)
+        if year is None:
+            return Resolved(None, None, UNKNOWN, f"{d.text!r} has no year and the article has no publication date")
+        parsed = None
+        if d.kind == "day" and d.year and not d.day2:
+            parsed = _dateparse(re.sub(r"^(?:on|the)\s+", "", d.text, flags=re.I), d.lang, published)
+        start = parsed or date(year, d.month, d.day)
+        end = None
+        if d.kind == "night" and d.lang == "ru":
+            # «в ночь на 30 ноября» is the night from the 29th to the 30th; «с 23 на 24» names both days.
+            end = start
+            start = date(year, d.month, d.day2) if d.day2 else start - timedelta(days=1)
+        elif d.kind == "night":
+            end = start + timedelta(days=1) if not d.day2 else date(year, d.month, d.day2)
+        elif d.day2 and d.day2 > d.day:
+            end = date(year, d.month, d.day2)
+        return Resolved(start, end, "day", note)
+    if d.kind == "part":
+        year, note = (d.year, "") if d.year else _year_for(d.month, (d.part or (1, 1))[0], published, ref_year)
+        if year is None or not d.month:
+            return Resolved(None, None, UNKNOWN, f"{d.text!r} has no year and the article has no publication date")
+        lo, hi = d.part or (1, 31)
+        return Resolved(date(year, d.month, lo), date(year, d.month, min(hi, _month_end(year, d.month))), "month", note)
+    if d.kind == "month":
+        year, note = (d.year, "") if d.year else _year_for(d.month, 1, published, ref_year)
+        if year is None or not d.month:
+            return Resolved(None, None, UNKNOWN, f"{d.text!r} has no year and the article has no publication date")
+        return Resolved(date(year, d.month, 1), date(year, d.month, _month_end(year, d.month)), "month", note)
+    if d.kind == "year":
+        return Resolved(date(d.year, 1, 1), date(d.year, 12, 31), "year")
+    if d.kind == "decade":
+        return Resolved(date(d.year, 1, 1), date(d.year + 9, 12, 31), "year", "a decade")
+    if published is None:
+        return Resolved(None, None, UNKNOWN, f"relative date {d.text!r} and no publication date to resolve it")
+    if d.kind == "weekday":
+        back = (published.weekday() - d.weekday) % 7
+        return Resolved(published - timedelta(days=back), None, "day", f"{d.text!r} before publication on {published}")
+    if d.unit == "day":
+        when = _dateparse(d.text, d.lang, published) if d.offset else None
+        return Resolved(when or published + timedelta(days=d.offset), None, "day", f"{d.text!r} relative to {published}")
+    if d.unit == "week":
+        monday = published - timedelta(days=published.weekday()) + timedelta(weeks=d.offset)
+        end = min(monday + timedelta(days=6), published) if d.offset == 0 else monday + timedelta(days=6)
+        return Resolved(monday, end, "week", f"{d.text!r} relative to {published}")
+    if d.unit == "month":
+        y, m = published.year, published.month + d.offset
+        while m < 1:
+            y, m = y - 1, m + 12
+        while m > 12:
+            y, m = y + 1, m - 12
+        end = published if d.offset == 0 else date(y, m, _month_end(y, m))
+        return Resolved(date(y, m, 1), end, "month", f"{d.text!r} relative to {published}")
+    return Resolved(None, None, UNKNOWN, f"cannot resolve {d.text!r}")

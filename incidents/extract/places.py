@@ -1,0 +1,312 @@
+"""Place names in a sentence: gazetteer and alias lookup with transliteration folding, Russian case endings
+and fuzzy matching; border phrases ("the Tajik-Afghan border"); countries named by demonyms."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache, lru_cache
+
+from rapidfuzz import fuzz, process
+
+from .. import schema as S
+from ..geo import ALPHA2_TO_3, GENERIC_WORDS, Gazetteer, normalize
+from . import rules as R
+
+GAP = re.compile(r"[\s\-'’]{1,2}")
+TOKEN = re.compile(r"[^\W\d_]+(?:['’`][^\W\d_]+)?", re.UNICODE)
+DISTRICT_WORDS = frozenset("district districts rayon raion nohiya район района районе районом нохия".split())
+PROVINCE_WORDS = frozenset("province region oblast viloyat область области областью вилоят".split())
+VILLAGE_WORDS = frozenset("village town city settlement kishlak jamoat село села селе кишлак кишлака кишлаке поселок посёлок город города городе джамоат джамоата".split())
+LOCATIVE = re.compile(r"(?:\b(?:in|near|at|into|outside|around|inside|across|from|of|to|в|во|на|под|возле|около|у|из|близ|вблизи)\s+(?:the\s+)?(?:[\w-]+\s+){0,2})$", re.I)
+REPORTING = re.compile(r"^\s*(?:said|told|announced|reported|stated|according|—|,\s*(?:said|told|reported))", re.I)
+FEATURE_RANK = {"PPL": 0, "ADM2": 1, "ADM1": 2, "PCLI": 4}
+PRECISION = {"PPL": "exact", "ADM2": "district", "ADM1": "province", "PCLI": "country"}
+REGION_COUNTRIES = frozenset({"AFG", "TJK", "KGZ", "UZB", "TKM", "KAZ"})
+
+
+@dataclass(frozen=True)
+class Place:
+    start: int
+    end: int
+    text: str  # as written, with its generic word ('Darvoz district')
+    name: str  # gazetteer / alias name
+    country: str  # ISO3
+    admin1: str
+    feature_code: str
+    latitude: float | None
+    longitude: float | None
+    in_region: bool
+    locative: bool = False
+    reporting: bool = False
+    how: str = "exact"  # exact | alias | stem | folded | fuzzy
+
+    @property
+    def precision(self) -> str:
+        if self.feature_code.startswith("PPL"):
+            return "exact"
+        return PRECISION.get(self.feature_code, "province" if self.feature_code else "border_area")
+
+    @property
+    def rank(self) -> int:
+        return FEATURE_RANK.get(self.feature_code, 0 if self.feature_code.startswith("PPL") else 3)
+
+
+@dataclass(frozen=True)
+class Entry:
+    name: str
+    country: str
+    admin1: str
+    feature_code: str
+    latitude: float | None
+    longitude: float | None
+    population: int = 0
+
+
+def translit(text: str) -> str:
+    table = R.load().translit
+    return "".join(table.get(ch, ch) for ch in text)
+
+
+def fold(key: str) -> str:
+    """A spelling-variant key: transliterated, then folded (kh->h, o->a, ...) so Darvoz/Darvaz and Хатлон/Khatlon meet."""
+    out = translit(key)
+    for a, b in R.load().fold:
+        out = out.replace(a, b)
+    return re.sub(r"(.)\1+", r"\1", out)
+
+
+def _strip_names(name: str) -> str:
+    words = [w for w in re.split(r"[\s,]+", name) if w and w.casefold() not in GENERIC_WORDS]
+    return " ".join(words)
+
+
+class PlaceIndex:
+    """Exact, folded and fuzzy keys for the gazetteer plus the alias table."""
+
+    def __init__(self, gazetteer: Gazetteer, rules: R.Rules):
+        self.entries: list[Entry] = []
+        self.exact: dict[str, list[int]] = {}
+        self.folded: dict[str, list[int]] = {}
+        table = gazetteer.table
+        for row in table.itertuples(index=False):
+            code = row.feature_code
+            if code not in ("PPL", "PPLA", "PPLA2", "PPLC", "PPLX", "ADM1", "ADM2", "PCLI") and not str(code).startswith("PPL"):
+                continue
+            lat = None if row.latitude != row.latitude else float(row.latitude)
+            lon = None if row.longitude != row.longitude else float(row.longitude)
+            pop = 0 if row.population != row.population or row.population == "" else int(row.population)
+            entry = Entry(row.name, ALPHA2_TO_3.get(row.country_code, row.country_code),
+                          row.admin1 if isinstance(row.admin1, str) else "", code, lat, lon, pop)
+            names = {row.name, row.ascii_name, *str(row.alternate_names or "").split("|")}
+            self._add(entry, names)
+        by_name = {}
+        for i, e in enumerate(self.entries):
+            by_name.setdefault((e.name.casefold(), e.country), []).append(i)
+        for a in rules.place_aliases:
+            iso3 = ALPHA2_TO_3.get(a["country"], a["country"])
+            if a["latitude"]:
+                entry = Entry(a["canonical"], iso3, a["admin1"], a["feature_code"] or "PPL",
+                              float(a["latitude"]), float(a["longitude"]), 10**7)
+                self._add(entry, {a["alias"], a["canonical"]}, alias=True)
+                continue
+            targets = by_name.get((a["canonical"].casefold(), iso3), [])
+            if not targets:
+                targets = [i for i, e in enumerate(self.entries) if e.country == iso3
+                           and normalize(a["canonical"]) in {normalize(e.name)}]
+            for i in targets:
+                self._add(self.entries[i], {a["alias"]}, index=i, alias=True)
+        self._fold_keys = {}
+        for k in self.folded:
+            self._fold_keys.setdefault(k[:1], []).append(k)
+
+    def _add(self, entry: Entry, names, index: int | None = None, alias: bool = False) -> None:
+        if index is None:
+            self.entries.append(entry)
+            index = len(self.entries) - 1
+        for n in names:
+            for variant in {n, _strip_names(n)}:
+                key = normalize(variant)
+                if len(key) < 3:
+                    continue
+                ids = self.exact.setdefault(key, [])
+                if alias and index not in ids:
+                    ids.insert(0, index)
+                elif index not in ids:
+                    ids.append(index)
+                fkey = fold(key)
+                if len(fkey) >= 5:
+                    fids = self.folded.setdefault(fkey, [])
+                    if index not in fids:
+                        fids.append(index)
+
+    @lru_cache(maxsize=20000)
+    def lookup(self, phrase: str, allow_fuzzy: bool) -> tuple[tuple[int, ...], str]:
+        key = normalize(phrase)
+        if len(key) < 3:
+            return (), ""
+        if key in self.exact:
+            return tuple(self.exact[key]), "exact"
+        variants = [key]
+        if re.search(r"[а-яё]", key):
+            words = phrase.split()
+            endings = R.load().ru_endings
+            last = normalize(words[-1])
+            for end in endings:
+                if last.endswith(end) and len(last) - len(end) >= 3:
+                    stem = normalize(" ".join(words[:-1])) + last[: -len(end)]
+                    variants.append(stem)
+                    for add in ("", "а", "я"):
+                        if stem + add in self.exact:
+                            return tuple(self.exact[stem + add]), "stem"
+        for v in variants:
+            fk = fold(v)
+            if fk in self.folded:
+                return tuple(self.folded[fk]), "folded"
+        if allow_fuzzy and len(key) >= 6:
+            fk = fold(variants[-1] if len(variants) > 1 else key)
+            got = process.extractOne(fk, self._fold_keys.get(fk[:1], []), scorer=fuzz.ratio, score_cutoff=88)
+            if got:
+                return tuple(self.folded[got[0]]), "fuzzy"
+        return (), ""
+
+
+@cache
+def index() -> PlaceIndex:
+    return PlaceIndex(Gazetteer.load(), R.load())
+
+
+@cache
+def stopwords() -> frozenset[str]:
+    return frozenset(r["word"].casefold() for r in R.read("place_stopwords.csv"))
+
+
+def _capitalised(tok: str) -> bool:
+    return tok[:1].isupper()
+
+
+def find_places(text: str, offset: int = 0, countries: frozenset[str] = frozenset(),
+                skip_words: frozenset[str] = frozenset()) -> list[Place]:
+    """Places named in `text` (one sentence), longest phrase first; offsets shifted by `offset`."""
+    idx = index()
+    stop = stopwords()
+    demonyms = [c.regex for c in R.load().demonym_re.values()]
+    toks = [(m.start(), m.end(), m.group(0)) for m in TOKEN.finditer(text)]
+    caps = [t[2][:1].isupper() for t in toks]
+    generic = [t[2].casefold() in GENERIC_WORDS for t in toks]
+    out: list[Place] = []
+    i = 0
+    while i < len(toks):
+        if not caps[i] or toks[i][2].casefold() in skip_words:
+            i += 1
+            continue
+        maxn = 1
+        while maxn < 4 and i + maxn < len(toks) and (caps[i + maxn] or generic[i + maxn]) \
+                and GAP.fullmatch(text, toks[i + maxn - 1][1], toks[i + maxn][0]):
+            maxn += 1
+        found = None
+        for n in range(maxn, 0, -1):
+            span = toks[i:i + n]
+            if generic[i + n - 1]:
+                continue
+            phrase = re.sub(r"['’`]s$", "", text[span[0][0]:span[-1][1]])
+            if n == 1 and (phrase.casefold() in stop or any(p.fullmatch(phrase) for p in demonyms)):
+                continue
+            ids, how = idx.lookup(phrase, allow_fuzzy=False)
+            if how not in ("", "exact", "stem") or not ids:
+                exact_ids = () if how not in ("exact", "stem") else ids
+            else:
+                exact_ids = ids
+            before = text[max(0, span[0][0] - 40):span[0][0]]
+            after = text[span[-1][1]:span[-1][1] + 25]
+            nxt = re.match(r"\s+([\w-]+)", after)
+            nxt_word = nxt.group(1).casefold() if nxt else ""
+            prev = re.search(r"([\w-]+)\s+$", before)
+            prev_word = prev.group(1).casefold() if prev else ""
+            hint_words = {nxt_word, prev_word}
+            if not exact_ids:
+                if not ids and n > 2:
+                    continue
+                place_context = bool(LOCATIVE.search(before)) or bool(hint_words & (DISTRICT_WORDS | PROVINCE_WORDS | VILLAGE_WORDS))
+                if not place_context:
+                    continue
+                if not ids:
+                    ids, how = idx.lookup(phrase, allow_fuzzy=n <= 2)
+                if not ids:
+                    continue
+            entry = _choose(idx, ids, hint_words, countries)
+            end = span[-1][1]
+            if nxt_word in DISTRICT_WORDS | PROVINCE_WORDS | VILLAGE_WORDS:
+                end = span[-1][1] + nxt.end()
+            lat_ok = entry.latitude is not None
+            in_region = (lat_ok and S.in_region(entry.latitude, entry.longitude)) or entry.country in REGION_COUNTRIES
+            if entry.country not in REGION_COUNTRIES and entry.feature_code == "PCLI":
+                in_region = in_region and entry.country in ("IRN", "PAK")
+            found = Place(span[0][0] + offset, end + offset, text[span[0][0]:end], entry.name, entry.country,
+                          entry.admin1, entry.feature_code, entry.latitude, entry.longitude, bool(in_region),
+                          locative=bool(LOCATIVE.search(before)), reporting=bool(REPORTING.match(text[end:end + 30])),
+                          how=how)
+            i += n
+            break
+        if found:
+            out.append(found)
+        else:
+            i += 1
+    return out
+
+
+def _choose(idx: PlaceIndex, ids, hint_words: set[str], countries: frozenset[str]) -> Entry:
+    want = "ADM2" if hint_words & DISTRICT_WORDS else "ADM1" if hint_words & PROVINCE_WORDS else "PPL" if hint_words & VILLAGE_WORDS else ""
+    entries = [idx.entries[i] for i in ids]
+
+    def key(e: Entry):
+        code = "PPL" if e.feature_code.startswith("PPL") else e.feature_code
+        return (
+            0 if not want or code == want else 1,
+            0 if not countries or e.country in countries else 1,
+            e.latitude is None,
+            FEATURE_RANK.get(code, 3),
+            -e.population,
+        )
+    return min(entries, key=key)
+
+
+@dataclass(frozen=True)
+class BorderMention:
+    start: int
+    end: int
+    text: str
+    border: str  # AFG-TJK or '' for a generic "the border"
+    label: str
+    country: str  # ISO3 of the side named next to it ('Tajik border post' -> TJK), or ''
+
+
+def find_borders(text: str, offset: int = 0, rules: R.Rules | None = None, lang: str | None = None) -> list[BorderMention]:
+    rules = rules or R.load()
+    out: list[BorderMention] = []
+    for lg, comb in rules.border_re.items():
+        if lang and lg != lang:
+            continue
+        for m, (border, label) in comb.finditer(text):
+            side = ""
+            before = text[max(0, m.start() - 40):m.start()]
+            last = None
+            for dm, iso2 in _demonyms_in(before, rules):
+                last = (dm, iso2)
+            if last and re.fullmatch(r"\s*(?:[a-z-]+\s+){0,2}", before[last[0].end():]) is not None:
+                side = ALPHA2_TO_3.get(last[1], last[1])
+            out.append(BorderMention(m.start() + offset, m.end() + offset, m.group(0), border, label, side))
+    return sorted(out, key=lambda b: b.start)
+
+
+def _demonyms_in(text: str, rules: R.Rules):
+    found = []
+    for comb in rules.demonym_re.values():
+        found += list(comb.finditer(text))
+    return sorted(found, key=lambda t: t[0].start())
+
+
+def demonym_countries(text: str, rules: R.Rules | None = None) -> list[tuple[int, str]]:
+    """(position, ISO3) of every country named or implied by an adjective ('Tajik', «таджикских»)."""
+    rules = rules or R.load()
+    return [(m.start(), ALPHA2_TO_3.get(iso2, iso2)) for m, iso2 in _demonyms_in(text, rules)]
