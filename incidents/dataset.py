@@ -158,12 +158,55 @@ def build(raw_incidents: pd.DataFrame | None, raw_sources: pd.DataFrame | None,
     return Dataset(incidents=incidents, sources=sources, problems=problems)
 
 
-def load(directory: str | Path | None = None) -> Dataset:
-    """Read, check and build the dataset in a data directory (default: see store.data_dir)."""
+EXTRACTED_FILE = "extracted.csv"
+
+
+def extracted_candidates(frame: pd.DataFrame, taken_ids: set[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Incident and ledger rows for extracted candidates that are not yet curated.
+
+    Only unreviewed candidates that match no curated incident are shown (a matched one is a claim
+    about that incident, and an accepted one is already curated); each brings its article as source.
+    """
+    get = lambda c: frame[c] if c in frame else pd.Series("", index=frame.index, dtype=str)  # noqa: E731
+    keep = get("review_status").isin(["unreviewed", ""]) & (get("matched_incident_id") == "") \
+        & ~get("incident_id").isin(taken_ids)
+    cand = frame[keep]
+    inc = cand.reindex(columns=S.INCIDENTS.names).fillna("")
+    inc["origin"], inc["review_status"] = "extracted", "unreviewed"
+    article = get("source_file")[keep]
+    src = pd.DataFrame({
+        "incident_id": cand["incident_id"] if len(cand) else pd.Series(dtype=str),
+        "source_name": get("source_outlet")[keep].where(get("source_outlet")[keep] != "", "article " + article),
+        "url": get("source_url")[keep].where(get("source_url")[keep] != "", article),
+        "published": get("source_published")[keep],
+        "claim_date": get("event_date")[keep], "claim_location": get("location")[keep],
+        "claim_killed": get("killed")[keep], "claim_injured": get("injured")[keep],
+        "quote": get("evidence")[keep].str.slice(0, 300), "note": "machine-extracted, not reviewed",
+    }).reindex(columns=S.SOURCES.names).fillna("")
+    return inc, src  # original index kept, so problems name the row of extracted.csv
+
+
+def load(directory: str | Path | None = None, include_extracted: bool = True) -> Dataset:
+    """Read, check and build the dataset in a data directory (default: see store.data_dir).
+
+    Unreviewed extracted candidates (data/extracted.csv) are added with origin 'extracted'; one that
+    fails a rule (e.g. no date yet) is left out with a warning, since it waits for review anyway.
+    """
     d = store.data_dir(directory)
     inc_path, src_path = store.table_path(d, S.INCIDENTS), store.table_path(d, S.SOURCES)
     raw_inc, p1 = store.read_table(inc_path)
     raw_src, p2 = store.read_table(src_path)
     ds = build(raw_inc, raw_src, str(inc_path), str(src_path), problems=p1 + p2)
+    ext_path = d / EXTRACTED_FILE
+    if include_extracted and ext_path.exists():
+        ext, p3 = store.read_table(ext_path)
+        if ext is not None:
+            e_inc, e_src = extracted_candidates(ext, set(ds.incidents["incident_id"]))
+            extra = build(e_inc, e_src, str(ext_path), str(ext_path) + " (sources)")
+            warned = [Problem(p.file, p.row, p.column, "candidate not shown until reviewed: " + p.message,
+                              p.found, p.expected, severity="warning") for p in extra.problems if p.is_error]
+            ds = Dataset(pd.concat([ds.incidents, extra.incidents], ignore_index=True),
+                         pd.concat([ds.sources, extra.sources], ignore_index=True),
+                         ds.problems + p3 + warned)
     ds.data_dir = d
     return ds

@@ -59,8 +59,9 @@ REGION_LON = (46.0, 88.0)
 
 ID_PATTERN = r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}"
 BORDER_PATTERN = r"[A-Z]{3}-[A-Z]{3}"
-# A source is a web page, or an article kept in the project's seeds/ folder (no public URL recorded).
-URL_PATTERN = r"https?://[^\s<>\"]+|seeds/[\w.-]+\.(?:txt|md)"
+# A source is a web page, or an article file kept with the project (e.g. seeds/004_....txt) when no
+# public URL was recorded: a relative path to a .txt or .md file, never rendered as a link.
+URL_PATTERN = r"https?://[^\s<>\"]+|(?:[\w.-]+/)*[\w-][\w.-]*\.(?:txt|md)"
 
 
 @dataclass(frozen=True)
@@ -157,7 +158,7 @@ SOURCES = Table(
                required=True, acled="event_id_cnty", ucdp="id"),
         Column("source_name", TEXT, "Outlet or author of the report.", required=True,
                acled="source", ucdp="source_office"),
-        Column("url", URL, "Address of the report (http or https), or seeds/<file> for an article kept in the project.", required=True,
+        Column("url", URL, "Address of the report (http or https), or the path of an article file kept with the project (seeds/<file>.txt).", required=True,
                acled="(none)", ucdp="source_article"),
         Column("published", DATE, "Date the report was published.", ucdp="source_date"),
         Column("claim_date", DATE, "Event date as this source gives it.", ucdp="(none)"),

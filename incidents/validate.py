@@ -8,6 +8,7 @@ Each finding is a `Problem` located as file:row:column with what was found and w
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from typing import Callable
@@ -21,6 +22,19 @@ from . import schema as S
 from .errors import Problem
 
 MAX_CELL_CHARS = 10_000
+# Hints ("did you mean ...?") for at most this many unknown ids; beyond, the report stays fast.
+MAX_ID_HINTS = 200
+
+# Invisible characters no cell should hold: C0/C1 controls (tab, line feed and carriage return are
+# allowed in text) and the bidirectional embeddings/overrides/isolates that can make text display in
+# an order other than the stored one ("Trojan source"). Right-to-left marks (U+200E/U+200F) are fine.
+CONTROL_CLASS = "[" + "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069" + "]"
+_CONTROL_RE = re.compile(CONTROL_CLASS)
+# A spreadsheet runs a cell starting with one of these as a formula (or a DDE command).
+FORMULA_START = r"^[ \t\r\n]*[=+\-@\uff1d\uff0b\uff0d\uff20]"
+_ASCII_COUNT = r"\+?[0-9]{1,9}"
+_ASCII_NUMBER = r"[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?"
+_ISO_DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
 
 
 @dataclass(frozen=True)
@@ -56,21 +70,79 @@ def _date_hint(value: str) -> tuple[str, str]:
         guess = f"{y}-{int(b):02d}-{int(a):02d}" if sep == "." else (
             f"{y}-{int(a):02d}-{int(b):02d}" if int(b) > 12 else "YYYY-MM-DD")
         return f"date looks like {order}; write it as YYYY-MM-DD", guess
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", v):
+    if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", v):
         return "no such calendar date", "a real date in YYYY-MM-DD"
+    if not v.isascii() and re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", v):
+        return "date is written with non-ASCII digits; use 0-9", _iso_guess(v)
+    m = re.fullmatch(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})", v)
+    if m:
+        return "month and day need two digits each", _iso_guess(v)
     return "not an ISO date", "YYYY-MM-DD, e.g. 2025-12-25"
+
+
+def _iso_guess(v: str) -> str:
+    y, m, d = (int(x) for x in v.split("-"))
+    try:
+        return date(y, m, d).isoformat()
+    except ValueError:
+        return "a real date in YYYY-MM-DD"
 
 
 def _count_hint(value: str) -> tuple[str, str]:
     v = value.strip()
+    if v.isdigit() and not v.isascii():
+        return "count is written with non-ASCII digits; use 0-9", str(int(v))
+    if re.fullmatch(r"-0+", v):
+        return "count is negative zero; write 0", "0"
+    if re.fullmatch(r"\+?[0-9]{10,}", v):
+        return "count is implausibly large", "a whole number up to 999,999,999"
+    if re.fullmatch(r"[0-9]{1,3}(?:[,'’ \u00a0\u202f][0-9]{3})+", v):
+        return "count has a thousands separator; write digits only", re.sub(r"[^0-9]", "", v)
     num = pd.to_numeric(pd.Series([v]), errors="coerce").iloc[0]
     if pd.isna(num):
-        if v.casefold() in ("nan", "inf", "-inf", "infinity"):
+        if v.casefold().lstrip("+-") in ("nan", "inf", "infinity"):
             return "count is not a finite number", "a whole number >= 0, or empty if unknown"
         return "count is not a number; write digits", "a whole number >= 0, or empty if unknown"
     if num < 0:
         return "count is negative", "a whole number >= 0"
     return "count is not a whole number", "a whole number >= 0"
+
+
+def _number_hint(value: str) -> tuple[str, str]:
+    v = value.strip()
+    if v.casefold().lstrip("+-") in ("nan", "inf", "infinity"):
+        return "not a finite number", "decimal degrees, e.g. 37.8414"
+    if re.fullmatch(r"-?[0-9]+,[0-9]+", v):
+        return "decimal comma; write a point", v.replace(",", ".")
+    if not v.isascii() and re.fullmatch(r"-?\d+(?:\.\d+)?", v):
+        return "number is written with non-ASCII digits; use 0-9", str(float(v))
+    if re.search(r"[°'\"′″]", v):
+        return "degrees, minutes and seconds; write decimal degrees", "decimal degrees, e.g. 37.8414"
+    return "not a number", "a decimal number"
+
+
+def _id_hint(value: str) -> tuple[str, str]:
+    v = value.strip()
+    allowed = "letters, digits, '-', '_', '.', ':'; at most 100 characters"
+    if len(v) > 100:
+        return f"id is too long ({len(v):,} characters)", allowed
+    bad = next((c for c in v if not re.fullmatch(r"[A-Za-z0-9_.:-]", c)), None)
+    if bad is not None:
+        return f"id contains {bad!r}, which is not allowed", allowed
+    return "id must start with a letter or digit", allowed
+
+
+def _control_hint(value: str) -> tuple[str, str]:
+    ch = _CONTROL_RE.search(value).group()
+    name = {"\x00": "NUL"}.get(ch) or unicodedata.name(ch, "control character")
+    return (f"cell contains an invisible control character (U+{ord(ch):04X} {name})",
+            "visible text only; delete the character")
+
+
+def _formula_hint(value: str) -> tuple[str, str]:
+    first = value.lstrip(" \t\r\n")[:1]
+    return (f"text starts with {first!r}, so a spreadsheet would run it as a formula",
+            "text that does not start with =, +, -, @ (reword the start)")
 
 
 def _enum_hint(allowed: tuple[str, ...]) -> Callable[[str], tuple[str, str]]:
@@ -119,13 +191,20 @@ def rules_for(col: S.Column) -> list[Rule]:
     if col.required:
         rules.append(Rule("required", "required value is missing", "a value", lambda s: ~_blank(s)))
     k = col.kind
+    if k in (S.TEXT, S.URL):
+        rules.append(Rule("control", "cell contains an invisible control character", "visible text only",
+                          lambda s: ~s.str.contains(CONTROL_CLASS), _control_hint))
+    if k == S.TEXT:
+        rules.append(Rule("formula", "text would run as a spreadsheet formula", "text not starting with =, +, -, @",
+                          lambda s: ~s.str.contains(FORMULA_START), _formula_hint))
     if k == S.ID:
         rules.append(Rule("id", "not a valid id", "letters, digits, '-', '_', '.', ':'; at most 100 characters",
-                          nonblank(lambda s: s.str.strip().str.fullmatch(S.ID_PATTERN))))
+                          nonblank(lambda s: s.str.strip().str.fullmatch(S.ID_PATTERN)), _id_hint))
     elif k == S.DATE:
         today = pd.Timestamp(date.today())
         rules += [
-            Rule("date", "not an ISO date", "YYYY-MM-DD", nonblank(lambda s: _parsed_dates(s).notna()), _date_hint),
+            Rule("date", "not an ISO date", "YYYY-MM-DD",
+                 nonblank(lambda s: s.str.strip().str.fullmatch(_ISO_DATE) & _parsed_dates(s).notna()), _date_hint),
             Rule("date_range", "date is before 1991", "1991-01-01 or later",
                  lambda s: ~(_parsed_dates(s) < pd.Timestamp(S.EARLIEST_DATE))),
             Rule("date_future", "date is in the future", f"today ({today.date()}) or earlier",
@@ -133,11 +212,12 @@ def rules_for(col: S.Column) -> list[Rule]:
         ]
     elif k == S.INT:
         rules.append(Rule("count", "not a whole number", "a whole number >= 0",
-                          nonblank(lambda s: s.str.strip().str.fullmatch(r"\+?\d{1,9}")), _count_hint))
+                          nonblank(lambda s: s.str.strip().str.fullmatch(_ASCII_COUNT)), _count_hint))
     elif k == S.FLOAT:
         lo, hi = col.minimum, col.maximum
         rules.append(Rule("number", "not a number", "a decimal number",
-                          nonblank(lambda s: np.isfinite(_numbers(s)) & s.str.strip().str.fullmatch(r"[-+]?[\d.]+(e[-+]?\d+)?"))))
+                          nonblank(lambda s: np.isfinite(_numbers(s)) & s.str.strip().str.fullmatch(_ASCII_NUMBER)),
+                          _number_hint))
         if lo is not None:
             rules.append(Rule("range", f"outside {lo} to {hi}", f"between {lo} and {hi}",
                               lambda s: ~((_numbers(s) < lo) | (_numbers(s) > hi))))
@@ -150,7 +230,7 @@ def rules_for(col: S.Column) -> list[Rule]:
     elif k == S.BORDER:
         rules.append(Rule("border", "not a border pair", "e.g. AFG-TJK", nonblank(_border_ok), _border_hint))
     elif k == S.URL:
-        rules.append(Rule("url", "not a web address", "an http:// or https:// URL without spaces, or seeds/<file>",
+        rules.append(Rule("url", "not a web address", "an http:// or https:// URL without spaces, or an article file such as seeds/<file>.txt",
                           nonblank(lambda s: s.str.strip().str.fullmatch(S.URL_PATTERN, case=False))))
     return rules
 
@@ -178,13 +258,17 @@ def check_columns(frame: pd.DataFrame, table: S.Table, file: str) -> list[Proble
     except pa.errors.SchemaErrors as exc:
         cases = exc.failure_cases
     problems = []
+    hints: dict[tuple[int, str], tuple[str, str]] = {}  # the same bad value in 10,000 rows is explained once
     for case in cases.itertuples(index=False):
         if not str(case.check).isdigit():  # a pandera-level failure (e.g. dtype); report verbatim
             problems.append(Problem(file, None, case.column, f"schema check failed: {case.check}", str(case.failure_case)))
             continue
         rule = rules[int(case.check)]
         value = str(case.failure_case)
-        message, expected = rule.explain(value) if rule.explain else (rule.message, rule.expected)
+        key = (int(case.check), value)
+        if key not in hints:
+            hints[key] = rule.explain(value) if rule.explain else (rule.message, rule.expected)
+        message, expected = hints[key]
         problems.append(Problem(file, int(case.index) + 2, str(case.column), message, value, expected))
     return problems
 
@@ -234,7 +318,10 @@ def check_incident_rows(frame: pd.DataFrame, file: str) -> list[Problem]:
                                 get("end_date")[i], f"{get('event_date')[i]} or later"))
     ids = get("incident_id")
     dup = ids.duplicated(keep="first") & (ids != "")
-    first_row = {v: int(i) + 2 for i, v in ids[~ids.duplicated(keep="first")].items()}
+    first_row = {}
+    if dup.any():
+        repeated = ids[ids.isin(set(ids[dup]))]
+        first_row = {v: int(i) + 2 for i, v in repeated[~repeated.duplicated(keep="first")].items()}
     for i in _rows(dup):
         problems.append(Problem(file, i + 2, "incident_id", f"duplicate id; first used on row {first_row[ids[i]]}",
                                 ids[i], "a unique id"))
@@ -246,13 +333,16 @@ def check_ledger(incidents: pd.DataFrame, sources: pd.DataFrame, inc_file: str, 
     problems: list[Problem] = []
     ids = incidents["incident_id"].str.strip() if "incident_id" in incidents else pd.Series(dtype=str)
     refs = sources["incident_id"].str.strip() if "incident_id" in sources else pd.Series(dtype=str)
-    known = set(ids)
-    for i in _rows(~refs.isin(known) & (refs != "")):
-        guess = process.extractOne(refs[i], list(known), score_cutoff=80) if known else None
-        hint = f"; did you mean {guess[0]!r}?" if guess else ""
+    known = list(ids[ids != ""].unique())
+    hinted: dict[str, str] = {}
+    for i in _rows(~refs.isin(ids) & (refs != "")):
+        if refs[i] not in hinted and len(hinted) < MAX_ID_HINTS:
+            guess = process.extractOne(refs[i], known, score_cutoff=80) if known else None
+            hinted[refs[i]] = f"; did you mean {guess[0]!r}?" if guess else ""
+        hint = hinted.get(refs[i], "")
         problems.append(Problem(src_file, i + 2, "incident_id", f"ledger row points at an unknown incident{hint}",
                                 refs[i], f"an incident_id from {inc_file}"))
-    for i in _rows(~ids.isin(set(refs)) & (ids != "")):
+    for i in _rows(~ids.isin(refs) & (ids != "")):
         problems.append(Problem(inc_file, i + 2, "incident_id", "incident has no source in the ledger",
                                 ids[i], f"at least one row in {src_file}"))
     if "url" in sources:
@@ -273,7 +363,7 @@ def check_ledger(incidents: pd.DataFrame, sources: pd.DataFrame, inc_file: str, 
 
 
 def _counts(s: pd.Series) -> pd.Series:
-    return pd.to_numeric(s.where(s.str.strip().str.fullmatch(r"\+?\d{1,9}"), None), errors="coerce")
+    return pd.to_numeric(s.where(s.str.strip().str.fullmatch(_ASCII_COUNT), None), errors="coerce")
 
 
 def check_geography(frame: pd.DataFrame, file: str) -> list[Problem]:

@@ -62,7 +62,9 @@ def test_curated_data_validates(curated):
 
 def test_every_curated_incident_has_a_web_source(curated):
     web = curated.sources[curated.sources["url"].str.startswith("http")]
-    assert set(curated.incidents["incident_id"]) <= set(web["incident_id"])
+    hand = curated.incidents[curated.incidents["origin"] == "curated"]
+    assert len(hand) >= 40
+    assert set(hand["incident_id"]) <= set(web["incident_id"])
 
 
 @pytest.mark.parametrize("prefix, killed, admin2", [
@@ -97,3 +99,30 @@ def test_template_row_has_every_incident_column():
     frame, problems = store.read_table(ROOT / "data" / "template.csv")
     assert problems == []
     assert set(INCIDENTS.names) <= set(frame.columns) and {"source_name", "url"} <= set(frame.columns)
+
+
+def test_unreviewed_extracted_candidates_are_shown_marked_with_their_article(good_dir):
+    cols = ["incident_id", "event_date", "date_precision", "event_type", "country", "summary", "origin",
+            "review_status", "killed", "location", "source_file", "source_url", "source_outlet", "source_published",
+            "evidence", "matched_incident_id"]
+    rows = [
+        ["x-new", "2026-01-05", "month", "security_operation", "TJK", "Four men killed.", "extracted", "unreviewed",
+         "4", "Darvoz district", "seeds/004.txt", "", "", "", "neutralized four", ""],
+        ["x-claim", "2025-12-25", "day", "armed_clash", "TJK", "A clash.", "extracted", "unreviewed", "5", "post",
+         "seeds/004.txt", "", "", "", "clash", "fx-clash"],  # a claim about a curated incident: not a new record
+        ["x-nodate", "", "unknown", "armed_clash", "TJK", "Undated.", "extracted", "unreviewed", "", "", "a.txt",
+         "", "", "", "", ""],
+        ["x-gone", "2025-01-01", "day", "armed_clash", "TJK", "Rejected.", "extracted", "rejected", "", "", "a.txt",
+         "", "", "", "", ""],
+    ]
+    pd.DataFrame(rows, columns=cols).to_csv(good_dir / "extracted.csv", index=False)
+    ds = dataset.load(good_dir)
+    extracted = ds.incidents[ds.incidents["origin"] == "extracted"]
+    assert extracted["incident_id"].tolist() == ["x-new"]
+    assert extracted.iloc[0]["review_status"] == "unreviewed" and extracted.iloc[0]["source_count"] == 1
+    ledger = ds.sources[ds.sources["incident_id"] == "x-new"].iloc[0]
+    assert ledger["url"] == "seeds/004.txt" and ledger["note"] == "machine-extracted, not reviewed"
+    assert {(p.row, p.column) for p in ds.problems} == {(4, "event_date"), (4, "date_precision")}
+    assert all(p.severity == "warning" and "not shown until reviewed" in p.message for p in ds.problems)
+    assert ds.errors == []
+    assert len(dataset.load(good_dir, include_extracted=False).incidents) == 3
