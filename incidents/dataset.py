@@ -103,7 +103,7 @@ def _disputes(sources: pd.DataFrame) -> pd.Series:
     keyed = pd.DataFrame({
         "incident_id": sources["incident_id"],
         "date": sources["claim_date"].dt.strftime("%Y-%m-%d"),
-        "location": sources["claim_location"].map(lambda v: normalize(strip_generic(v)) or None),
+        "location": _place_keys(sources["claim_location"]),
         "killed": sources["claim_killed"],
         "injured": sources["claim_injured"],
     })
@@ -119,6 +119,13 @@ def _disputes(sources: pd.DataFrame) -> pd.Series:
     for f in fields:
         joined = joined + np.where(counts[f] > 1, f + ";", "")
     return joined.str.rstrip(";")
+
+
+def _place_keys(places: pd.Series) -> pd.Series:
+    """Normalised place names for comparison (None when blank); each distinct name is folded once."""
+    uniq = pd.unique(places)
+    folded = {v: (normalize(strip_generic(v)) or None) for v in uniq}
+    return places.map(folded)
 
 
 def _places_conflict(names: pd.Series) -> bool:
