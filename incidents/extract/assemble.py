@@ -41,6 +41,9 @@ def _table_re(name: str) -> dict[str, re.Pattern]:
 
 
 def _search(name: str, lang: str, text: str):
+    if name.startswith("count_markers_"):
+        pat = N.markers(name[len("count_markers_"):]).get(lang)
+        return pat.search(text) if pat else None
     pat = _table_re(name).get(lang)
     return pat.search(text) if pat else None
 
@@ -73,6 +76,8 @@ class Mention:
     event_type: str = ""
     type_reason: str = ""
     reasons: list[str] = field(default_factory=list)
+    k: int = -1  # index of the primary sentence in the article's body sentences
+    prior: bool = False  # the sentence recalls an earlier incident ('a similar attack on 26 November')
 
     @property
     def start(self) -> int:
@@ -177,14 +182,20 @@ def find_mentions(art: Article, infos: list[SentInfo], ref: date | None) -> list
         spans = [(c.start, c.end) for c in cue_list]
         owner = {id(d): ("violent" if cue_list[_nearest(spans, (d.start, d.end))].violent else "strategic")
                  for d in info.dates}
+        if groups["strategic"]:
+            groups["strategic"] = [c for c in groups["strategic"] if not _historic_cue(info, c, ref)]
         for group, cues in groups.items():
             if not cues or (k, group) in consumed:
                 continue
             m = Mention(group, [info], cues, [d for d in info.dates if owner[id(d)] == group])
+            m.k = k
+            m.prior = bool(_search("prior_markers.csv", lang, info.sent.text))
             m.actors = list(info.actors)
             if group == "violent":
                 m.counts = list(info.counts)
-            if not _anchored(m, info, k == 0, lang, ref):
+            # a lead sentence that reports violence is about the violence ('battles ... despite ceasefire agreement')
+            lead = k == 0 and not (group == "strategic" and groups["violent"])
+            if not _anchored(m, info, lead, lang, ref):
                 continue
             if group == "violent":
                 _continue(m, infos, k, lang, consumed)
@@ -192,6 +203,19 @@ def find_mentions(art: Article, infos: list[SentInfo], ref: date | None) -> list
                 continue
             mentions.append(m)
     return _drop_total_summaries(mentions, lang)
+
+
+HISTORIC_CUE = re.compile(r"(?<!\d)((?:1[89]|20)\d\d)\s*(?:-?year-old\s+)?$")
+
+
+def _historic_cue(info: SentInfo, cue: C.CueHit, ref: date | None) -> bool:
+    """'a 1973 treaty', 'the 2021 agreement': a strategic noun dated by a past year is background, not news."""
+    before = info.sent.text[max(0, cue.start - info.sent.start - 12): cue.start - info.sent.start]
+    m = HISTORIC_CUE.search(before)
+    after = info.sent.text[cue.end - info.sent.start: cue.end - info.sent.start + 14]
+    m2 = re.match(r"\s+(?:of\s+)?((?:1[89]|20)\d\d)\b", after)
+    year = int((m or m2).group(1)) if (m or m2) else None
+    return year is not None and (ref is None or year < ref.year - 1)
 
 
 def _drop_total_summaries(mentions: list[Mention], lang: str) -> list[Mention]:
@@ -233,12 +257,15 @@ def _anchored(m: Mention, info: SentInfo, lead: bool, lang: str, ref: date | Non
     return bool(dates) or bool(counts) or victims or bool(m.dates and not dates)
 
 
-def _continue(m: Mention, infos: list[SentInfo], k: int, lang: str, consumed: set) -> None:
-    """Attach the next sentence when it carries on the same event ('The violence claimed the lives of five ...')."""
-    if k + 1 >= len(infos):
+def _continue(m: Mention, infos: list[SentInfo], k: int, lang: str, consumed: set, depth: int = 2) -> None:
+    """Attach the next sentence(s) when they carry on the same event ('The violence claimed the lives of five ...',
+    «Тогда ... Погибли трое ...»): up to `depth` sentences in a row."""
+    if depth <= 0 or k + 1 >= len(infos):
         return
     nxt = infos[k + 1]
     if nxt.sent.paragraph - infos[k].sent.paragraph > 1:
+        return
+    if (k + 1, "violent") in consumed:
         return
     own_violent_date = any(c.violent for c in nxt.cues) and any(not _is_history(d, None) and d.kind != "year" for d in nxt.dates)
     if own_violent_date:
@@ -254,6 +281,7 @@ def _continue(m: Mention, infos: list[SentInfo], k: int, lang: str, consumed: se
     if not m.dates:
         m.dates += [d for d in nxt.dates if d.kind not in ("decade", "year")]
     consumed.add((k + 1, "violent"))
+    _continue(m, infos, k + 1, lang, consumed, depth - 1)
 
 
 def _history_spans(info: SentInfo, lang: str) -> list[tuple[int, int]]:
@@ -288,8 +316,11 @@ def choose_place(m: Mention) -> None:
     best, best_score = None, None
     for order, info in enumerate(m.infos):
         for p in info.places:
-            if not p.in_region or p.feature_code == "PCLI":
+            # a dateline is where the story was filed: a fair place for talks and visits, never for violence
+            if not p.in_region or p.feature_code == "PCLI" or not (p.eventive or (m.group == "strategic" and p.role == "dateline")):
                 continue
+            if order and m.group == "violent" and p.name.casefold() in _scope_areas().get("capital", frozenset()):
+                continue  # 'the Chinese Ambassador to Dushanbe' in a follow-on sentence: the government, not the place
             spec = {0: 3.0, 1: 2.5, 2: 1.5}.get(p.rank, 1.0)
             score = spec + 2.0 * p.locative - 3.0 * p.reporting - abs(p.start - cue_pos) / 150.0 - 2.0 * order
             score -= 1.0 if p.how in ("fuzzy",) else 0.0
@@ -297,7 +328,7 @@ def choose_place(m: Mention) -> None:
                 best, best_score = p, score
         if order == 0 and (best is not None or info.borders):
             break
-    m.place = best
+    m.place = _refine(best, [p for i in m.infos for p in i.places])
     for info in m.infos:
         if info.borders:
             specific = [b for b in info.borders if b.border]
@@ -305,6 +336,16 @@ def choose_place(m: Mention) -> None:
             if specific and not m.border.country:
                 m.border = next((b for b in info.borders if b.country), m.border)
             break
+
+
+def _refine(best: P.Place | None, places: list[P.Place]) -> P.Place | None:
+    """A province named with the event, and a district or village of that province named in the same report:
+    the more specific place wins («Хатлонской области ... Здесь ... в районе Шамсиддини Шохин»)."""
+    if best is None:
+        return None
+    inside = [p for p in places if p.eventive and p.in_region and p.rank < best.rank and p.country == best.country
+              and p.admin1 and p.admin1 == best.admin1 and p.latitude is not None]
+    return min(inside, key=lambda p: (p.rank, p.start)) if inside else best
 
 
 def choose_date(m: Mention, art: Article, ref: date | None) -> None:
@@ -329,10 +370,22 @@ def choose_counts(m: Mention, lang: str) -> tuple[int | None, int | None, list[N
     per_sentence: dict[int, list[N.Count]] = {}
     for c in usable:
         per_sentence.setdefault(next(i.sent.index for i in m.infos if i.sent.start <= c.start < i.sent.end + 1), []).append(c)
-    killed = [N.combine(cs, "killed") for cs in per_sentence.values()]
-    injured = [N.combine(cs, "injured") for cs in per_sentence.values()]
-    k = max((v for v in killed if v is not None), default=None)
-    i = max((v for v in injured if v is not None), default=None)
+    k = i = None
+    additive = {info.sent.index for info in m.infos[1:] if _search("count_markers_additive", lang, info.sent.text.lstrip())}
+    for idx, cs in sorted(per_sentence.items()):
+        for kind in ("killed", "injured"):
+            v = N.combine(cs, kind)
+            if v is None:
+                continue
+            cur = k if kind == "killed" else i
+            # 'Three militants were neutralised. At the same time two border guards died.': other victims, added
+            new = cur + v if (idx in additive and cur is not None) else max(v, cur or 0)
+            if kind == "killed":
+                k = new
+            else:
+                i = new
+    if k is None and i is None and m.group == "violent" and any(_search("no_casualties.csv", lang, info.sent.text) for info in m.infos):
+        k = i = 0
     return (k, i, [c for c in usable if c.kind == "killed"], [c for c in usable if c.kind == "injured"], note)
 
 
@@ -365,12 +418,19 @@ def merge_mentions(mentions: list[Mention]) -> list[Mention]:
         target.counts += m.counts
         target.actors += m.actors
         target.cues += m.cues
-        if (not target.resolved.known) and m.resolved.known:
+        if m.resolved.known and (not target.resolved.known or _finer(m.resolved, target.resolved)):
             target.resolved, target.date_mention = m.resolved, m.date_mention
         if target.place is None or (m.place is not None and m.place.rank < target.place.rank):
             target.place = m.place if m.place is not None else target.place
         target.border = target.border or m.border
     return out
+
+
+PRECISION_ORDER = {"day": 0, "week": 1, "month": 2, "year": 3}
+
+
+def _finer(a: D.Resolved, b: D.Resolved) -> bool:
+    return PRECISION_ORDER.get(a.precision, 9) < PRECISION_ORDER.get(b.precision, 9)
 
 
 def _types_compatible(a: str, b: str) -> bool:
@@ -387,6 +447,14 @@ def _same_event(a: Mention, b: Mention) -> bool:
         if a0 > b1 + timedelta(days=1) or b0 > a1 + timedelta(days=1):
             return False
     elif a.resolved.known != b.resolved.known and a.group == "violent":
+        undated = b if a.resolved.known else a
+        if undated.dates:  # it states a date we could not resolve: a different report
+            return False
+        # 'a series of attacks on Chinese engineers' is several incidents, not the dated one
+        if _search("series_words.csv", "ru" if re.search(r"[а-яё]", undated.infos[0].sent.text, re.I) else "en",
+                   undated.infos[0].sent.text):
+            return False
+    if a.group == "violent" and a.prior != b.prior:
         return False
     if a.place and b.place and a.place.latitude is not None and b.place.latitude is not None:
         from ..geo import geodesic_km
@@ -398,6 +466,121 @@ def _same_event(a: Mention, b: Mention) -> bool:
         if ka is not None and kb is not None and ka != kb:
             return False
     return True
+
+
+SETTING_BACK = 2  # sentences before an event that may give its date and place ('On 29 January five men crossed ...')
+
+
+def inherit_setting(m: Mention, infos: list[SentInfo], mentions: list[Mention], art: Article, ref: date | None) -> None:
+    """News narrates an event after the sentence that sets it: an undated (or unplaced) event takes the date (place)
+    of the nearest preceding sentence in the same or previous paragraph, unless that sentence is another event."""
+    if m.k < 0 or m.prior:
+        return
+    others = {o.k for o in mentions if o is not m and o.group == "violent"}
+    need_date = not m.resolved.known and not m.dates
+    need_place = m.place is None
+    for j in range(m.k - 1, max(-1, m.k - 1 - SETTING_BACK), -1):
+        if not (need_date or need_place):
+            break
+        info = infos[j]
+        if j in others or infos[m.k].sent.paragraph - info.sent.paragraph > 1:
+            break
+        dates = [d for d in info.dates if not _is_history(d, ref) and d.kind in ("day", "night", "part", "weekday", "relative")]
+        if need_date and dates:
+            r = D.resolve(dates[-1], art.published, ref.year if ref else None)
+            if r.known:
+                m.resolved, m.date_mention = r, dates[-1]
+                m.reasons.append(f"date taken from the sentence before the event: {dates[-1].text!r}")
+                need_date = False
+        places = [p for p in (info.places or P.find_places(info.sent.text, info.sent.start))
+                  if p.in_region and p.eventive and p.feature_code != "PCLI"]
+        if need_place and places:
+            m.place = _refine(min(places, key=lambda p: p.rank), places)
+            m.reasons.append(f"place taken from the sentence before the event: {m.place.text!r}")
+            need_place = False
+
+
+LEAD_SENTENCES = 3
+CUE_NEAR = 100  # characters between a violent cue and a place named with it
+
+
+def lead_date_fallback(m: Mention, infos: list[SentInfo], art: Article) -> None:
+    """An undated event in the lead of a dated news report happened shortly before publication: the week up to the
+    publication date, flagged for review (never used without a publication date)."""
+    if m.resolved.known or m.dates or m.prior or art.published is None or m.k < 0:
+        return
+    body_index = [i for i, info in enumerate(infos) if not info.sent.heading]
+    if m.k not in body_index[:LEAD_SENTENCES]:
+        return
+    pub = art.published
+    m.resolved = D.Resolved(pub - timedelta(days=7), pub, "week", "no date in the text: the week before publication")
+    m.reasons.append("date: no date in the text; the week before publication assumed")
+
+
+def article_place_fallback(m: Mention, infos: list[SentInfo], dominant: str, mentions: list[Mention] = ()) -> None:
+    """An event whose sentences name only the border or the country takes the place the article names for the
+    violence elsewhere (a sentence with an event cue), or else the one place it names at all, when all such places
+    lie together (within 75 km) in the event's country."""
+    if m.place is not None or m.prior:
+        return
+    country = (m.border.country if m.border and m.border.country else "") or dominant
+    if not country:
+        return
+    capitals = _scope_areas().get("capital", frozenset())
+
+    def candidates(with_cue: bool) -> list[P.Place]:
+        out = []
+        for info in infos:
+            if any(info in o.infos for o in mentions if o is not m):  # another event's sentence
+                continue
+            cues = [c for c in info.cues if c.violent]
+            if with_cue and not cues:
+                continue
+            places = info.places or P.find_places(info.sent.text, info.sent.start)
+            out += [p for p in places if p.in_region and p.eventive and p.feature_code != "PCLI" and p.country == country
+                    and p.latitude is not None and p.name.casefold() not in capitals
+                    and (not with_cue or min(abs(p.start - c.start) for c in cues) <= CUE_NEAR)]
+        return out
+    from ..geo import geodesic_km
+    # with a border named at the event, only a place named next to the violence elsewhere may refine it
+    for with_cue in ((True,) if m.border is not None else (True, False)):
+        got = candidates(with_cue)
+        if not got:
+            continue
+        first = got[0]
+        if all(float(geodesic_km(first.latitude, first.longitude, p.latitude, p.longitude)) <= SAME_PLACE_KM for p in got):
+            m.place = _refine(min(got, key=lambda p: p.rank), got)
+            m.reasons.append(f"place taken from elsewhere in the article: {m.place.text!r}")
+        return
+
+
+@cache
+def _scope_areas() -> dict[str, frozenset[str]]:
+    out: dict[str, set[str]] = {}
+    for row in R.read("scope_areas.csv"):
+        out.setdefault(row["kind"], set()).add(row["value"].casefold())
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+def _outside_region(m: Mention, article_border: str) -> bool:
+    """Violence on Afghanistan's borders with Iran or Pakistan, or deep inside Afghanistan, is not a Central Asian
+    border incident (data/extract/scope_areas.csv)."""
+    areas = _scope_areas()
+    out_borders = areas.get("out_border", frozenset())
+    if m.border and m.border.border and m.border.border.casefold() in out_borders:
+        return True
+    p = m.place
+    if p is not None:
+        if p.country.casefold() in areas.get("out_country", frozenset()):
+            return True
+        if p.country == "AFG" and p.admin1 and p.admin1.casefold() not in areas.get("af_borderland", frozenset()):
+            return True
+        return False
+    if m.border and m.border.country and m.border.country.casefold() in areas.get("out_country", frozenset()):
+        return True
+    if m.border is not None and not m.border.border and article_border.casefold() in out_borders:
+        return True
+    return False
 
 
 # --- rows -----------------------------------------------------------------------------------------
@@ -420,12 +603,19 @@ def build_rows(art: Article, rules: R.Rules | None = None) -> list[dict]:
     for m in mentions:
         choose_date(m, art, ref)
         choose_place(m)
+        if m.group == "violent":
+            inherit_setting(m, infos, mentions, art, ref)
         killed, _, _, _, _ = choose_counts(m, lang)
         if m.group == "violent":
             m.event_type, m.type_reason = C.resolve_type(m.cues, m.actors, killed)
         else:
             m.event_type, m.type_reason = C.STRATEGIC, "strategic cue"
     mentions = merge_mentions(mentions)
+    for m in mentions:
+        if m.group == "violent":
+            lead_date_fallback(m, infos, art)
+            article_place_fallback(m, infos, dominant, mentions)
+    mentions = [m for m in mentions if not (m.group == "violent" and _outside_region(m, article_border))]
     rows = []
     for m in mentions:
         rows.append(_row(art, m, lang, dominant, article_border))
@@ -471,7 +661,7 @@ def _row(art: Article, m: Mention, lang: str, dominant: str, article_border: str
         spans.append(f"place={border.start}:{border.end}")
         place_evidence = text[border.start:border.end]
     else:
-        countries = [p for i in m.infos for p in i.places if p.feature_code == "PCLI" and p.in_region]
+        countries = [p for i in m.infos for p in i.places if p.feature_code == "PCLI" and p.in_region and p.eventive]
         country = countries[0].country if countries else (_actor_country(acts) or dominant)
         geo_precision = "country"
         location = ""
@@ -480,7 +670,9 @@ def _row(art: Article, m: Mention, lang: str, dominant: str, article_border: str
             spans.append(f"place={countries[0].start}:{countries[0].end}")
         reasons.append("no place more precise than the country")
     # date
-    if r.known:
+    if r.known and m.date_mention is None:  # the week before publication (lead_date_fallback)
+        date_evidence = art.meta.get("published", "")
+    elif r.known:
         date_evidence = m.date_mention.text
         spans.append(f"date={m.date_mention.start}:{m.date_mention.end}")
         if r.note and ("inferred" in r.note or "relative" in r.note or "before publication" in r.note):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from . import rules as R
 
@@ -12,6 +13,22 @@ BEFORE_BREAK = re.compile(r",|\band\b|\bи\b|\bwhile\b", re.I)
 CONJ_TAIL = re.compile(r"(?:,|\band\b|\bи\b|\bas well as\b)\s*$", re.I)
 WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*", re.UNICODE)
 AFTER_GAP_WORDS, BEFORE_GAP_WORDS = 6, 3
+PASSIVE_GAP_WORDS = 12  # 'Four gunmen who crossed from Afghanistan into Tajikistan were killed'
+
+
+@cache
+def markers(kind: str) -> dict[str, re.Pattern]:
+    """data/extract/count_markers.csv patterns of one kind (partitive, subset, additive, passive_aux) by language."""
+    out: dict[str, list[str]] = {}
+    for row in R.read("count_markers.csv"):
+        if row["kind"] == kind:
+            out.setdefault(row["lang"], []).append(row["pattern"])
+    return {lang: re.compile("|".join(f"(?:{p})" for p in pats), R.FLAGS) for lang, pats in out.items()}
+
+
+def _marked(kind: str, lang: str, before: str) -> bool:
+    pat = markers(kind).get(lang)
+    return bool(pat and pat.search(before))
 
 
 @dataclass(frozen=True)
@@ -79,6 +96,11 @@ def find_counts(text: str, lang: str, offset: int = 0, skip: list[tuple[int, int
     """Casualty counts in one sentence. Offsets are shifted by `offset`; `skip` spans are relative to `text`."""
     rules = rules or R.load()
     numbers = find_numbers(text, lang, skip, rules)
+    # 'three of the five', «трое из пяти»: the whole group is not a casualty figure; 'five, including two guards':
+    # the part is not counted again when the whole is given before it
+    numbers = [n for k, n in enumerate(numbers)
+               if not _marked("partitive", lang, text[max(0, n.start - 25):n.start])
+               and not (k > 0 and _marked("subset", lang, text[max(0, n.start - 25):n.start]))]
     cues = [c for c in rules.casualty_cues if c.lang == lang]
     total = bool(rules.total_markers.get(lang) and rules.total_markers[lang].search(text))
     assigned: dict[int, tuple[str, int, int, str]] = {}  # number index -> (kind, cue_start, cue_end, side)
@@ -100,7 +122,8 @@ def find_counts(text: str, lang: str, offset: int = 0, skip: list[tuple[int, int
                         if best is None or dist < best[0]:
                             best = (dist, c.kind, m.start(), m.end(), "after")
                     continue
-                if _blocked(gap) or len(WORD.findall(gap)) > AFTER_GAP_WORDS:
+                limit = PASSIVE_GAP_WORDS if _marked("passive_aux", lang, gap) else AFTER_GAP_WORDS
+                if _blocked(gap) or len(WORD.findall(gap)) > limit:
                     continue
                 dist = len(gap)
                 if best is None or dist < best[0]:

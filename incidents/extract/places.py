@@ -40,6 +40,12 @@ class Place:
     locative: bool = False
     reporting: bool = False
     how: str = "exact"  # exact | alias | stem | folded | fuzzy
+    role: str = ""  # '' = could be where it happened; origin | other_side | dateline (data/extract/place_roles.csv)
+
+    @property
+    def eventive(self) -> bool:
+        """Could this be the event's place? Not a dateline, not where attackers came from, not the far side of a border."""
+        return not self.role
 
     @property
     def precision(self) -> str:
@@ -177,6 +183,31 @@ def index() -> PlaceIndex:
 
 
 @cache
+def place_roles() -> tuple[tuple[re.Pattern, str], ...]:
+    """Patterns for the words before a place that make it an origin or the other side of a border."""
+    return tuple((re.compile(row["pattern"], R.FLAGS), row["role"]) for row in R.read("place_roles.csv"))
+
+
+DATELINE_AFTER = re.compile(r"\s*(?:,|--|—|–|\()")
+DATELINE_MARK = re.compile(r"\s*(?::|--|—)\s")  # 'Dushanbe: Tajikistan has ...', 'DUSHANBE -- Three ...'
+
+
+
+def place_role(text: str, start: int, end: int) -> str:
+    """'KABUL, Afghanistan (AP) —' at the start of a sentence is a dateline; 'from X', 'the border with X' mark X
+    as where attackers came from / the far side; otherwise ''."""
+    phrase = text[start:end]
+    if not text[:start].strip() and ((phrase.isupper() and len(phrase) > 2 and DATELINE_AFTER.match(text, end))
+                                     or DATELINE_MARK.match(text, end)):
+        return "dateline"
+    before = text[max(0, start - 60):start]
+    for pat, role in place_roles():
+        if pat.search(before):
+            return role
+    return ""
+
+
+@cache
 def stopwords() -> frozenset[str]:
     return frozenset(r["word"].casefold() for r in R.read("place_stopwords.csv"))
 
@@ -245,7 +276,7 @@ def find_places(text: str, offset: int = 0, countries: frozenset[str] = frozense
             found = Place(span[0][0] + offset, end + offset, text[span[0][0]:end], entry.name, entry.country,
                           entry.admin1, entry.feature_code, entry.latitude, entry.longitude, bool(in_region),
                           locative=bool(LOCATIVE.search(before)), reporting=bool(REPORTING.match(text[end:end + 30])),
-                          how=how)
+                          how=how, role=place_role(text, span[0][0], span[-1][1]))
             i += n
             break
         if found:
