@@ -1,0 +1,33 @@
+"""Shared by the dashboard's pages: cached data loading and the attribution footer.
+
+Other pages (e.g. app_pages/review.py) can `from app_pages.common import load` to get the
+same cached Dataset.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from incidents import dataset, store
+from incidents.method import ATTRIBUTION
+
+
+@st.cache_data(show_spinner="Loading incidents…", max_entries=4)
+def _load(directory: str, fingerprint: tuple) -> dataset.Dataset:
+    """Load and validate; `fingerprint` (file sizes and mtimes) makes an edited CSV reload without a restart."""
+    return dataset.load(directory)
+
+
+def load() -> dataset.Dataset:
+    """The dataset in $BORDERWATCH_DATA (default ./data), reloaded whenever a CSV changes on disk."""
+    d = store.data_dir()
+    return _load(str(d), store.file_fingerprint(d))
+
+
+def as_of_text(ds: dataset.Dataset) -> str:
+    return ds.as_of.date().isoformat() if ds.as_of is not None else "n/a"
+
+
+def footer(ds: dataset.Dataset) -> None:
+    st.divider()
+    st.caption(f"Data as of {as_of_text(ds)} (latest publication date in the sources ledger). {ATTRIBUTION}")

@@ -1,0 +1,365 @@
+"""The main dashboard page: sidebar filters, headline figures, map, timeline, table and incident detail.
+
+Widgets only: filtering, aggregation and figures live in incidents/filters.py, aggregate.py and
+charts.py. Filter state is mirrored into the URL query string (shareable links).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import replace
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from app_pages.common import as_of_text, footer, load
+from incidents import aggregate, charts, filters
+from incidents import palette as P
+from incidents.filters import FilterState
+from incidents.method import country_name, legend_svg, md_escape, safe_url
+from incidents.schema import DERIVED, EARLIEST_DATE, GEO_PRECISION_MEANING, INCIDENTS
+
+PLOTLY_CONFIG = {"displaylogo": False, "scrollZoom": True,
+                 "modeBarButtonsToRemove": ["toImage", "sendDataToCloud"]}
+
+# Widget keys, one per FilterState field.
+K = {
+    "preset": "f_preset", "dates": "f_dates", "borders": "f_borders", "countries": "f_countries",
+    "provinces": "f_provinces", "event_types": "f_types", "actors": "f_actors", "min_killed": "f_min_killed",
+    "origins": "f_origins", "date_precisions": "f_dprec", "geo_precisions": "f_gprec", "text": "f_text",
+    "lanes": "f_lanes", "agg": "f_agg", "incident": "f_incident",
+}
+SAVED = "_filter_state"  # last FilterState, survives a visit to another page
+EPOCH = "_selection_epoch"  # bumped to clear chart selections
+CHART_KEYS = "_chart_keys"  # current widget keys of the charts and table (tests inject selections here)
+
+ds = load()
+df_all = ds.incidents
+today = date.today()
+
+# Layout only (a constant, no data): tighter top padding so map and timeline fit a 1280x800 screen.
+st.html("<style>[data-testid='stMainBlockContainer']{padding-top:3.6rem;padding-bottom:2rem;padding-left:2rem;padding-right:2rem}"
+        "[data-testid='stSidebarUserContent']{padding-top:1rem}</style>")
+st.markdown("### borderwatch · security incidents on Central Asia's borders")
+if df_all.empty:
+    st.warning("No incidents to show. Put `incidents.csv` and `sources.csv` in `./data` or point the "
+               "`BORDERWATCH_DATA` environment variable at a data directory.")
+    if ds.problems:
+        st.code("\n".join(str(p) for p in ds.problems), language=None)
+    footer(ds)
+    st.stop()
+
+opts = filters.options(df_all)
+data_first = df_all["event_date"].min().date()
+
+
+def preset_dates(preset: str, start=None, end=None) -> tuple[date, date]:
+    """What the date widget shows for a preset (the resolved window, or the data's span for 'all')."""
+    lo, hi = FilterState(preset=preset, start=start, end=end).date_range(today)
+    return (lo or min(data_first, today), hi or today)
+
+
+def seed(state: FilterState) -> None:
+    """Put a state into the widgets (only before they are drawn, or from a callback)."""
+    ss = st.session_state
+    ss[K["preset"]] = state.preset
+    ss[K["dates"]] = preset_dates(state.preset, state.start, state.end)
+    for attr in ("borders", "countries", "provinces", "event_types", "actors", "origins",
+                 "date_precisions", "geo_precisions"):
+        ss[K[attr]] = list(getattr(state, attr))
+    ss[K["min_killed"]] = int(state.min_killed)
+    ss[K["text"]] = state.text
+    ss[K["lanes"]] = state.lanes
+    ss[K["agg"]] = state.agg
+    ss[K["incident"]] = state.incident
+    ss[SAVED] = state
+
+
+def current_state() -> FilterState:
+    ss = st.session_state
+    preset = ss.get(K["preset"]) or "all"
+    saved: FilterState = ss.get(SAVED, FilterState())
+    start, end = saved.start, saved.end
+    dates = ss.get(K["dates"]) or ()
+    if preset == "custom" and len(dates) == 2:
+        start, end = dates
+    return FilterState(
+        preset=preset, start=start if preset == "custom" else None, end=end if preset == "custom" else None,
+        **{a: tuple(ss.get(K[a]) or ()) for a in ("borders", "countries", "provinces", "event_types", "actors",
+                                                  "origins", "date_precisions", "geo_precisions")},
+        min_killed=int(ss.get(K["min_killed"]) or 0), text=(ss.get(K["text"]) or "").strip(),
+        lanes=ss.get(K["lanes"]) or "type", agg=ss.get(K["agg"]) or "month", incident=ss.get(K["incident"]) or "",
+    )
+
+
+def on_preset() -> None:
+    p = st.session_state[K["preset"]]
+    if p and p != "custom":
+        st.session_state[K["dates"]] = preset_dates(p)
+
+
+def on_dates() -> None:
+    if len(st.session_state[K["dates"]] or ()) == 2:
+        st.session_state[K["preset"]] = "custom"
+
+
+def on_reset() -> None:
+    seed(FilterState())
+    st.session_state[EPOCH] = st.session_state.get(EPOCH, 0) + 1
+
+
+def clear_selection() -> None:
+    st.session_state[EPOCH] = st.session_state.get(EPOCH, 0) + 1
+
+
+# --- 1. state: from the URL on a fresh session, else from the widgets ---------------------------
+ss = st.session_state
+if K["preset"] not in ss:
+    from_url = filters.from_query(st.query_params, opts) if len(st.query_params) else None
+    initial = from_url or ss.get(SAVED) or FilterState()
+    if initial.incident and initial.incident not in set(df_all["incident_id"]):
+        initial = replace(initial, incident="",
+                                  warnings=initial.warnings + (f"incident {initial.incident!r} is not in the data",))
+    seed(initial)
+    if initial.warnings:
+        ss["_url_warnings"] = initial.warnings
+
+# --- 2. sidebar filters --------------------------------------------------------------------------
+sb = st.sidebar
+sb.segmented_control("Period", list(filters.PRESETS), key=K["preset"], format_func=filters.PRESET_LABELS.get,
+                     required=True, on_change=on_preset,
+                     help="Rolling windows end today; 'Custom' keeps the dates you pick.")
+sb.date_input("Date range", key=K["dates"], min_value=EARLIEST_DATE, max_value=today, on_change=on_dates,
+              format="YYYY-MM-DD")
+sb.multiselect("Border", opts["borders"], key=K["borders"], format_func=charts.border_label,
+               placeholder="All borders",
+               help="Starts on the Tajik–Afghan border (AFG–TJK). Clear it to see every border.")
+sb.image(legend_svg(columns=2, width=290))
+sb.multiselect("Event type", opts["event_types"], key=K["event_types"], format_func=P.label,
+               placeholder="All types")
+sb.text_input("Search", key=K["text"], placeholder="words in summaries and sources",
+              help="Searches summaries, places, actors, tags and the sources ledger (outlet, address, quote, "
+                   "note). All words must match; use \"quotes\" for a phrase. Case and accents are ignored.")
+with sb.expander("Place, actor, casualties, precision", expanded=False):
+    st.multiselect("Country", opts["countries"], key=K["countries"],
+                   format_func=lambda c: f"{c} · {country_name(c)}", placeholder="All countries")
+    prov_opts = sorted(set(filters.provinces_for(df_all, ss.get(K["countries"]) or []))
+                       | set(ss.get(K["provinces"]) or []), key=str.casefold)
+    st.multiselect("Province", prov_opts, key=K["provinces"], placeholder="All provinces")
+    st.multiselect("Actor", opts["actors"], key=K["actors"], placeholder="Any actor",
+                   help="Matches the main actor or the other party.")
+    st.number_input("Minimum killed", key=K["min_killed"], min_value=0, step=1,
+                    help="Best estimate; incidents with no figure are left out when this is above 0.")
+    st.multiselect("Origin", opts["origins"], key=K["origins"], placeholder="Curated and extracted")
+    st.multiselect("Date precision", opts["date_precisions"], key=K["date_precisions"], placeholder="Any")
+    st.multiselect("Place precision", opts["geo_precisions"], key=K["geo_precisions"], placeholder="Any",
+                   help="; ".join(f"{k}: {v}" for k, v in GEO_PRECISION_MEANING.items()))
+sb.button("Reset filters", on_click=on_reset, width="stretch")
+
+state = current_state()
+ss[SAVED] = state
+
+
+def sync_url() -> None:
+    """Mirror the widgets into the query string (called last, after every widget of the page)."""
+    final = current_state()
+    ss[SAVED] = final
+    query = filters.to_query(final)
+    if not filters.query_equal(query, st.query_params):
+        st.query_params.from_dict(query)
+
+
+for w in ss.pop("_url_warnings", ()):  # shown once, on the run that opened the link
+    st.warning(f"Link parameter ignored: {md_escape(w)}")
+
+# --- 3. filter ---------------------------------------------------------------------------------
+shown = filters.apply(df_all, state, today, ds.sources)
+undated = filters.apply(df_all, state, today, ds.sources, ignore_dates=True)
+period = state.date_range(today)
+
+st.markdown(f"Showing **{len(shown)}** of {len(df_all)} incidents · data as of {as_of_text(ds)}")
+
+# --- 4. headline figures ------------------------------------------------------------------------
+h = aggregate.headline(shown, today, undated, period)
+c1, c2, c3, c4, c5 = st.columns(5)
+if h.change:
+    ch = h.change
+    pct = f" ({ch.pct:+.0f}%)" if ch.pct is not None else ""
+    c1.metric("Incidents", h.incidents, delta=f"{ch.delta:+d}{pct} vs previous period", delta_color="inverse",
+              help=f"Previous period {ch.prev_start} – {ch.prev_end}: {ch.previous} incidents.")
+else:
+    c1.metric("Incidents", h.incidents, help="Pick a bounded date range to compare with the previous period.")
+c2.metric("Killed", h.killed,
+          delta=(f"{h.change.killed_current - h.change.killed_previous:+d} vs previous period" if h.change else None),
+          delta_color="inverse",
+          help=f"Sum of best estimates; sources range {h.killed_low}–{h.killed_high}. "
+               f"{h.killed_unknown} incidents have no figure.")
+c3.metric("Killed range (sources)", f"{h.killed_low}–{h.killed_high}",
+          help="Sum of the lowest and of the highest figure any source gives for each incident.")
+c4.metric("Injured", h.injured, help=f"{h.injured_unknown} incidents have no injured figure.")
+c5.metric("Since last incident", "—" if h.days_since is None else f"{h.days_since} d",
+          help=f"Last incident shown (strategic developments excluded): {h.last_incident or 'none'}.")
+
+# --- 5. map and timeline (linked selection) ---------------------------------------------------
+epoch = ss.get(EPOCH, 0)
+map_key, tl_key = f"map-{state.key()}-{epoch}", f"timeline-{state.key()}-{epoch}"
+start, end = period
+if start is None:
+    s_, e_ = filters.date_interval(shown) if len(shown) else (None, None)
+    start = s_.min().date() if s_ is not None else None
+    end = e_.max().date() if e_ is not None else None
+
+left, right = st.columns([1, 1], gap="small")
+with left:
+    map_fig = charts.map_figure(shown, height=420)
+    map_event = st.plotly_chart(map_fig, key=map_key, on_select="rerun", selection_mode=("points", "box", "lasso"),
+                                config=PLOTLY_CONFIG, theme=None)
+    on_map = int(charts.mappable(shown).sum())
+    st.caption(f"{on_map} of {len(shown)} shown incidents mapped · thick line: AFG–TJK border · size: killed · "
+               "hollow marker in a halo: only district, province or border stretch known · scroll to zoom, "
+               "drag to pan, click or box-select to filter the table")
+with right:
+    controls = st.container(horizontal=True, gap="small")
+    controls.segmented_control("Timeline lanes", filters.LANES, key=K["lanes"], required=True,
+                         format_func=lambda v: f"by {v}", label_visibility="collapsed",
+                               help="Timeline lanes: one per event type or one per border")
+    controls.segmented_control("Counts per", filters.AGGS, key=K["agg"], required=True,
+                         format_func=lambda v: f"{v}ly", label_visibility="collapsed",
+                               help="Counts and killed per week or per month (the bars below the timeline)")
+    lanes = ss.get(K["lanes"]) or "type"
+    agg = ss.get(K["agg"]) or "month"
+    per = aggregate.per_period(shown, agg, start, end) if len(shown) else None
+    tl_fig = charts.timeline_figure(shown, per, lanes, agg, (start, end), height=372)
+    tl_event = st.plotly_chart(tl_fig, key=tl_key, on_select="rerun", selection_mode=("points", "box"),
+                               config=PLOTLY_CONFIG, theme=None)
+    coarse = int(per["coarse"].sum()) if per is not None else 0
+    st.caption("Bar with hollow marker: date known only to the week or month · below: incidents per "
+               f"{agg} by type, ◆ killed (whisker: sources' low–high)."
+               + (f" {coarse} incidents dated more coarsely than a {agg} are counted in their first {agg}."
+                  if coarse else ""))
+ss[CHART_KEYS] = {"map": map_key, "timeline": tl_key}
+
+selected = list(dict.fromkeys(charts.selected_ids(map_fig, map_event) + charts.selected_ids(tl_fig, tl_event)))
+
+# --- 6. table -------------------------------------------------------------------------------------
+table_df = shown[shown["incident_id"].isin(selected)] if selected else shown
+if selected:
+    t1, t2 = st.columns([4, 1])
+    t1.info(f"Table limited to the {len(table_df)} incidents selected on the map or timeline.")
+    t2.button("Clear selection", on_click=clear_selection, width="stretch")
+
+table = table_df.sort_values("event_date", ascending=False, kind="stable").reset_index(drop=True)
+view = pd.DataFrame({
+    "date": table["event_date"],
+    "date prec.": table["date_precision"],
+    "type": table["event_type"].map(P.label),
+    "place": table["location"],
+    "province": table["admin1"],
+    "border": table["border"].map(charts.border_label),
+    "killed": table["killed"],
+    "killed range": [("" if pd.isna(lo) else f"{lo}–{hi}") for lo, hi in zip(table["killed_low"], table["killed_high"])],
+    "injured": table["injured"],
+    "sources": table["source_count"],
+    "disagree": table["disputed"].map({True: "⚠ yes", False: ""}),
+    "origin": table["origin"],
+    "summary": table["summary"],
+    "id": table["incident_id"],
+})
+table_key = "table-" + hashlib.sha1("|".join(table["incident_id"]).encode()).hexdigest()[:10]
+ss[CHART_KEYS]["table"] = table_key
+table_event = st.dataframe(
+    view, hide_index=True, width="stretch", height=min(38 + 35 * len(view), 320), key=table_key, placeholder="",
+    on_select="rerun", selection_mode="single-row",
+    column_config={
+        "date": st.column_config.DateColumn("date", format="YYYY-MM-DD"),
+        "killed": st.column_config.NumberColumn("killed", help="Best estimate"),
+        "summary": st.column_config.TextColumn("summary", width="large"),
+    })
+rows = (table_event or {}).get("selection", {}).get("rows", []) if hasattr(table_event, "get") else []
+picked = table["incident_id"].iloc[rows[0]] if rows and rows[0] < len(table) else None
+if picked and ss.get("_last_table_pick") != (table_key, picked):
+    ss[K["incident"]] = picked
+ss["_last_table_pick"] = (table_key, picked)
+
+# --- 7. detail --------------------------------------------------------------------------------------
+ids = list(table["incident_id"])
+current = ss.get(K["incident"]) or ""
+if current and current not in ids:
+    ids.append(current)
+by_id = df_all.set_index("incident_id", drop=False)
+
+
+def describe(iid: str) -> str:
+    if not iid:
+        return "— choose an incident (or click a table row) —"
+    r = by_id.loc[iid]
+    return f"{r['event_date']:%Y-%m-%d} · {P.label(r['event_type'])} · {r['location'] or r['admin1'] or r['country']} · {iid}"
+
+
+st.selectbox("Incident detail", [""] + ids, key=K["incident"], format_func=describe)
+chosen = ss.get(K["incident"]) or ""
+if chosen and chosen in by_id.index:
+    r = by_id.loc[chosen]
+    if chosen not in set(shown["incident_id"]):
+        st.caption("This incident is outside the current filters.")
+    st.markdown(f"#### {md_escape(charts.date_text(r))} · {md_escape(P.label(r['event_type']))}")
+    st.text(r["summary"])
+    if bool(r["disputed"]):
+        fields = ", ".join(f.replace("location", "place") for f in str(r["disputed_fields"]).split(";") if f)
+        st.warning(f"Sources disagree on: {md_escape(fields)}")
+    km = r["distance_to_border_km"]
+    if pd.notna(km):
+        side = r["point_country"]
+        st.markdown(
+            f"**{km:,.1f} km** from the nearest border line ({md_escape(charts.border_label(r['nearest_border']))}); "
+            f"the point lies in **{md_escape(country_name(side)) if side else 'no mapped country'}**"
+            + (f" ({md_escape(side)} side)." if side else "."))
+    else:
+        st.markdown("No coordinates: distance to the border and side are unknown.")
+    src = ds.sources[ds.sources["incident_id"] == chosen].reset_index(drop=True)
+    d1, d2 = st.columns([1, 1])
+    with d1:
+        st.markdown("**Every field**")
+        meaning = {c.name: c.description for c in (*INCIDENTS.columns, *DERIVED.columns)}
+        cols = [c.name for c in INCIDENTS.columns] + [c.name for c in DERIVED.columns]
+        vals = []
+        for c in cols:
+            v = r[c]
+            vals.append("" if v is None or (not isinstance(v, str) and pd.isna(v))
+                        else (f"{v:%Y-%m-%d}" if isinstance(v, pd.Timestamp) else str(v)))
+        st.dataframe(pd.DataFrame({"field": cols, "value": vals, "meaning": [meaning[c] for c in cols]}),
+                     hide_index=True, width="stretch", height=420)
+    with d2:
+        st.markdown("**Claims side by side**")
+        claims = {"record": [charts.date_text(r), r["location"], "" if pd.isna(r["killed"]) else str(r["killed"]),
+                             "" if pd.isna(r["injured"]) else str(r["injured"])]}
+        for i, s in src.iterrows():
+            name = f"{i + 1}. {s['source_name']}"
+            claims[name] = ["" if pd.isna(s["claim_date"]) else f"{s['claim_date']:%Y-%m-%d}", s["claim_location"],
+                            "" if pd.isna(s["claim_killed"]) else str(s["claim_killed"]),
+                            "" if pd.isna(s["claim_injured"]) else str(s["claim_injured"])]
+        disputed = set(str(r["disputed_fields"]).split(";"))
+        flag = ["⚠" if f in disputed else "" for f in ("date", "location", "killed", "injured")]
+        st.dataframe(pd.DataFrame({"claim": ["date", "place", "killed", "injured"], "disagree": flag, **claims}),
+                     hide_index=True, width="stretch")
+        st.markdown(f"**Sources in the ledger ({len(src)})**")
+        ledger = pd.DataFrame({
+            "source": src["source_name"],
+            "published": src["published"],
+            "link": [safe_url(u) for u in src["url"]],
+            "address": src["url"],
+            "quote": src["quote"],
+            "note": src["note"],
+        })
+        st.dataframe(ledger, hide_index=True, width="stretch", column_config={
+            "published": st.column_config.DateColumn("published", format="YYYY-MM-DD"),
+            "link": st.column_config.LinkColumn("link", display_text="open", help="Only http(s) addresses are links"),
+        })
+
+if ds.errors:
+    with st.expander(f"{len(ds.errors)} data problems — rows with errors are not shown"):
+        st.code("\n".join(str(p) for p in ds.problems), language=None)
+
+sync_url()
+footer(ds)
