@@ -38,6 +38,13 @@ def test_heldout_floor(heldout_report):
     assert found / total >= 0.6
 
 
+def test_heldout_clustering_precision(heldout_report):
+    rep, _ = heldout_report
+    # complete-link with the date/place/figure rules: 1.00 (4 pairs), was 0.20 (20 pairs) with single-link
+    p, r, n_pairs, _ = rep.cluster
+    assert p is not None and p >= 0.8 and r >= 0.4
+
+
 def test_heldout_nothing_from_iran_or_pakistan_borders(heldout_report):
     _, rows = heldout_report
     outside = rows[rows.source_file.isin(["en_aljazeera_iran_afghan_2023.txt", "en_worldaffairs_torkham_2024.txt"])]

@@ -1,20 +1,50 @@
 """Rows from different articles that describe the same real incident share a cluster_id; rows that
-match a curated incident carry its incident_id and the fields on which they differ."""
+match a curated incident carry its incident_id and the fields on which they differ.
+
+Two rows are *compatible* (could be the same real incident) only when all of these hold:
+
+- they come from different articles and their types are compatible (evaluate.types_compatible);
+- their places agree: both located within CLUSTER_KM, or the same district (admin2); a row known only
+  as "the border" or a country may join a located row of a country on that border, but only when both
+  rows carry a known date (see below);
+- their dates agree: the date ranges, widened by what the precision allows, overlap. A row with an
+  unknown date may join only a row at the *same place* at district level or better (never just "the
+  border") of the same type, whose casualty figures agree closely (at least one figure known on both
+  sides; when all shared figures are zero, the actors must agree too);
+- their casualty figures are not contradictory beyond reason (different sources count differently,
+  so small and proportionate differences are allowed).
+
+Clustering is complete-link: two groups merge only when every member of one is compatible with every
+member of the other, so a chain a~b~c never puts a and c together when they contradict each other.
+Matching to curated incidents uses the same compatibility; an undated row that fits several curated
+incidents is not matched but flagged, and a row of the same type and month as a curated incident that
+is incompatible with it (another district, say) gets a 'possible match' hint, never a match.
+"""
 
 from __future__ import annotations
 
+import calendar
 from datetime import date, timedelta
 
 import pandas as pd
+from rapidfuzz import fuzz
 
 from ..evaluate import types_compatible
 from ..geo import geodesic_km
 from . import rules as R
 
-CLUSTER_KM = 75.0
+CLUSTER_KM = 75.0          # places further apart than this are different incidents
+SAME_PLACE_KM = 15.0       # 'the same place' for joins that lack a date: one village/district point
 ACTOR_SIMILARITY = 0.5
 CATEGORY_WEIGHT = {"civilian": 2.0}
-MATCH_DAYS = {"day": 2, "week": 4, "month": 10, "year": 0}
+LOCAL_PRECISION = ("exact", "near", "district")     # district level or better
+VAGUE_PRECISION = ("border_area", "country", "")    # 'the border', a country, nothing
+# How far a date of each precision may be off, in days (week/month without an end date: see _interval).
+DATE_SLACK = {"day": 1, "week": 4, "month": 3, "year": 0}
+ADMIN2_SIMILARITY = 85     # rapidfuzz token_set_ratio of folded district names
+POSSIBLE_MATCHES = 2       # at most this many 'possible match' hints per row
+STRICT_SHARE = 0.2         # undated joins: figures may differ by this share of the larger (so 5~4, never 3~2)
+NO_HINT_TYPES = ("strategic_development",)  # talks and visits are too many in any month for a hint to help
 
 
 def _date(v) -> date | None:
@@ -47,105 +77,228 @@ def actor_similarity(a: dict, b: dict) -> float:
     return inter / union if union else 0.0
 
 
-def _interval(row: dict, slack: int = 0) -> tuple[date, date] | None:
+# --- dates ------------------------------------------------------------------------------------------
+
+def _interval(row: dict, slack: bool = True) -> tuple[date, date] | None:
+    """The dates a row allows: its range widened by what its precision allows; None when unknown."""
     s = _date(row.get("event_date"))
-    if s is None:
+    if s is None or row.get("date_precision") == "unknown":
         return None
-    e = _date(row.get("end_date")) or s
-    return s - timedelta(days=slack), e + timedelta(days=slack)
+    e = max(_date(row.get("end_date")) or s, s)
+    if not slack:
+        return s, e
+    p = str(row.get("date_precision", ""))
+    if p == "year":
+        return date(s.year, 1, 1), date(e.year, 12, 31)
+    if p == "month" and e == s:  # a bare month: the whole month
+        return s.replace(day=1), e.replace(day=calendar.monthrange(e.year, e.month)[1])
+    if p == "week" and e == s:  # 'the week before publication' style: a point with a week either side
+        return s - timedelta(days=7), e + timedelta(days=7)
+    d = timedelta(days=DATE_SLACK.get(p, 1))
+    return s - d, e + d
 
 
 def dates_compatible(a: dict, b: dict) -> bool:
-    ia, ib = _interval(a, 1), _interval(b, 1)
+    """Both dated and overlapping (given precision). An unknown date is *not* compatible by itself:
+    whether an undated row may join is decided by `compatible` (same place, agreeing figures)."""
+    ia, ib = _interval(a), _interval(b)
+    return ia is not None and ib is not None and ia[0] <= ib[1] and ib[0] <= ia[1]
+
+
+def _gap_days(a: dict, b: dict) -> int:
+    ia, ib = _interval(a, slack=False), _interval(b, slack=False)
     if ia is None or ib is None:
-        return ia is None and ib is None or True
-    return ia[0] <= ib[1] and ib[0] <= ia[1]
+        return 9999
+    return max(0, (ib[0] - ia[1]).days, (ia[0] - ib[1]).days)
+
+
+def same_month(a: dict, b: dict) -> bool:
+    ia, ib = _interval(a, slack=False), _interval(b, slack=False)
+    if ia is None or ib is None:
+        return False
+    months = lambda i: {(i[0].year, i[0].month), (i[1].year, i[1].month)}  # noqa: E731
+    return bool(months(ia) & months(ib))
+
+
+# --- places -----------------------------------------------------------------------------------------
+
+def _located(row: dict) -> bool:
+    return _num(row.get("latitude")) is not None and _num(row.get("longitude")) is not None
+
+
+def _local(row: dict) -> bool:
+    return str(row.get("geo_precision", "")) in LOCAL_PRECISION
+
+
+def _vague(row: dict) -> bool:
+    return not _located(row) and str(row.get("geo_precision", "")) in VAGUE_PRECISION
+
+
+def km_between(a: dict, b: dict) -> float | None:
+    if not (_located(a) and _located(b)):
+        return None
+    return float(geodesic_km(_num(a["latitude"]), _num(a["longitude"]), _num(b["latitude"]), _num(b["longitude"])))
+
+
+def same_admin2(a: dict, b: dict) -> bool:
+    from .places import fold
+
+    x, y = str(a.get("admin2", "")).strip(), str(b.get("admin2", "")).strip()
+    if not x or not y:
+        return False
+    return fuzz.token_set_ratio(fold(x.casefold()), fold(y.casefold())) >= ADMIN2_SIMILARITY
+
+
+def _countries(row: dict) -> set[str]:
+    out = {c for c in str(row.get("border", "")).split("-") if c}
+    if row.get("country"):
+        out.add(str(row["country"]))
+    return out
+
+
+def place_relation(a: dict, b: dict) -> str | None:
+    """'same' (one district-level place), 'near' (within CLUSTER_KM or the same district),
+    'vague' (one side is only the border or a country, on a shared country), or None (different places)."""
+    km = km_between(a, b)
+    if km is not None:
+        if _local(a) and _local(b) and (km <= SAME_PLACE_KM or same_admin2(a, b)):
+            return "same"
+        return "near" if km <= CLUSTER_KM or same_admin2(a, b) else None
+    if same_admin2(a, b):
+        return "same" if _local(a) and _local(b) else "near"
+    if not (_vague(a) or _vague(b)):
+        return None  # a named place that cannot be located (or another district): not comparable
+    ca, cb = _countries(a), _countries(b)
+    return "vague" if not ca or not cb or ca & cb else None
 
 
 def places_compatible(a: dict, b: dict) -> bool:
-    la, lb = _num(a.get("latitude")), _num(b.get("latitude"))
-    if la is None or lb is None:
-        both_vague = la is None and lb is None
-        return (both_vague and (not a.get("country") or not b.get("country") or a["country"] == b["country"])) or \
-            (not both_vague and a.get("geo_precision") in ("border_area", "country") and b.get("geo_precision") in ("border_area", "country", "district", "exact", "near", "province"))
-    return float(geodesic_km(la, _num(a["longitude"]), lb, _num(b["longitude"]))) <= CLUSTER_KM
+    return place_relation(a, b) is not None
 
 
-def same_incident(a: dict, b: dict) -> bool:
-    if a["source_file"] == b["source_file"]:
+# --- counts -----------------------------------------------------------------------------------------
+
+def counts_compatible(a: dict, b: dict, strict: bool = False) -> bool:
+    """Killed and injured, where both rows give them, agree within reason. `strict` (for joins without
+    a date) wants at least one figure given on both sides and all such figures close."""
+    shared = 0
+    for f in ("killed", "injured"):
+        x, y = _num(a.get(f)), _num(b.get(f))
+        if x is None or y is None:
+            continue
+        shared += 1
+        lo, hi = min(x, y), max(x, y)
+        limit = float(int(STRICT_SHARE * hi)) if strict else 2.0 + 0.5 * lo
+        if hi - lo > limit:
+            return False
+    return shared > 0 or not strict
+
+
+def _nonzero_shared(a: dict, b: dict) -> bool:
+    return any((_num(a.get(f)) or 0) > 0 and (_num(b.get(f)) or 0) > 0 for f in ("killed", "injured"))
+
+
+# --- the same incident? ------------------------------------------------------------------------------
+
+def compatible(a: dict, b: dict) -> bool:
+    """Could rows a and b (or a row and a curated incident) be the same real incident?"""
+    if a.get("source_file") and a.get("source_file") == b.get("source_file"):
         return False
     if not types_compatible(a["event_type"], b["event_type"]):
         return False
-    if not dates_compatible(a, b) or not places_compatible(a, b):
+    undated = _interval(a) is None or _interval(b) is None
+    if not undated and not dates_compatible(a, b):
         return False
-    both_dated = _interval(a) is not None and _interval(b) is not None
-    if both_dated and a["event_type"] == b["event_type"] and a.get("date_precision") == "day" == b.get("date_precision"):
-        return True
-    return actor_similarity(a, b) >= ACTOR_SIMILARITY
+    if not counts_compatible(a, b, strict=undated):
+        return False
+    rel = place_relation(a, b)
+    if rel is None:
+        return False
+    if undated:  # same type and place, close figures; zero figures say little, so then the actors must agree
+        return rel == "same" and a["event_type"] == b["event_type"] and (_nonzero_shared(a, b) or actor_similarity(a, b) >= ACTOR_SIMILARITY)
+    if rel == "vague":  # only 'the border' on one side: want tight dates and the same story
+        tight = a.get("date_precision") in ("day", "week") and b.get("date_precision") in ("day", "week")
+        return tight and (a["event_type"] == b["event_type"] or actor_similarity(a, b) >= ACTOR_SIMILARITY)
+    return True
+
+
+same_incident = compatible
+
+
+def _closeness(a: dict, b: dict) -> tuple:
+    km = km_between(a, b)
+    return (_gap_days(a, b), km if km is not None else CLUSTER_KM, a["event_type"] != b["event_type"])
 
 
 def assign_clusters(rows: list[dict]) -> None:
-    parent = list(range(len(rows)))
-
-    def find(i):
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for i in range(len(rows)):
-        for j in range(i + 1, len(rows)):
-            if same_incident(rows[i], rows[j]):
-                parent[find(j)] = find(i)
+    """Complete-link agglomeration over compatible pairs, closest pairs first."""
+    n = len(rows)
+    ok = {(i, j) for i in range(n) for j in range(i + 1, n) if compatible(rows[i], rows[j])}
+    members = {i: [i] for i in range(n)}
+    of = list(range(n))
+    for i, j in sorted(ok, key=lambda p: (_closeness(rows[p[0]], rows[p[1]]), p)):
+        ci, cj = of[i], of[j]
+        if ci == cj:
+            continue
+        if all((min(x, y), max(x, y)) in ok for x in members[ci] for y in members[cj]):
+            for x in members[cj]:
+                of[x] = ci
+            members[ci] += members.pop(cj)
     ids: dict[int, str] = {}
     for i, row in enumerate(rows):
-        root = find(i)
-        ids.setdefault(root, f"c{len(ids) + 1:03d}")
-        row["cluster_id"] = ids[root]
+        ids.setdefault(of[i], f"c{len(ids) + 1:03d}")
+        row["cluster_id"] = ids[of[i]]
+
+
+# --- curated incidents -------------------------------------------------------------------------------
+
+def _add_reason(row: dict, reason: str) -> None:
+    row["review_reason"] = "; ".join(x for x in (row.get("review_reason", ""), reason) if x)
+    row["needs_review"] = True
 
 
 def match_curated(rows: list[dict], curated: pd.DataFrame) -> None:
-    """Fill matched_incident_id and match_differences from the curated incidents (typed or raw frame)."""
-    cur = curated.astype(str).replace({"nan": "", "NaT": "", "<NA>": ""}).to_dict("records")
+    """Fill matched_incident_id and match_differences from the curated incidents (typed or raw frame),
+    with the clustering's compatibility; flag possible matches that are not compatible."""
+    cur = [c for c in curated.astype(str).replace({"nan": "", "NaT": "", "<NA>": ""}).to_dict("records")
+           if c.get("review_status") != "rejected"]
+    for c in cur:
+        c["source_file"] = ""
     for row in rows:
-        best, best_key = None, None
-        ri = _interval(row, MATCH_DAYS.get(row.get("date_precision", ""), 0))
-        for c in cur:
-            if c.get("review_status") == "rejected" or not types_compatible(row["event_type"], c["event_type"]):
-                continue
-            ci = _interval(c)
-            if ri is None or ci is None or not (ri[0] <= ci[1] and ci[0] <= ri[1]):
-                continue
-            km = None
-            if _num(row.get("latitude")) is not None and _num(c.get("latitude")) is not None:
-                km = float(geodesic_km(_num(row["latitude"]), _num(row["longitude"]), _num(c["latitude"]), _num(c["longitude"])))
-                if km > CLUSTER_KM:
-                    continue
-            elif row.get("country") and c.get("country") and row["country"] != c["country"]:
-                continue
-            key = (abs((ri[0] - ci[0]).days), km or 0.0)
-            if best_key is None or key < best_key:
-                best, best_key = c, key
-        if best is None:
+        cands = [c for c in cur if compatible(row, c)]
+        if len(cands) > 1 and _interval(row) is None:
+            ids = ", ".join(c["incident_id"] for c in cands)
+            _add_reason(row, f"possible match (date unknown, several curated incidents fit): {ids}")
             continue
-        row["matched_incident_id"] = best["incident_id"]
-        row["match_differences"] = differences(row, best)
-        if row["match_differences"]:
-            reason = f"matches curated {best['incident_id']} but differs: {row['match_differences']}"
-            row["review_reason"] = "; ".join(x for x in (row.get("review_reason", ""), reason) if x)
-            row["needs_review"] = True
+        if cands:
+            best = min(cands, key=lambda c: _closeness(row, c))
+            row["matched_incident_id"] = best["incident_id"]
+            row["match_differences"] = differences(row, best)
+            if row["match_differences"]:
+                _add_reason(row, f"matches curated {best['incident_id']} but differs: {row['match_differences']}")
+            continue
+        hints = sorted((c for c in cur if c["event_type"] == row["event_type"] not in NO_HINT_TYPES
+                        and same_month(row, c)),
+                       key=lambda c: _closeness(row, c))[:POSSIBLE_MATCHES]
+        for c in hints:
+            why = differences(row, c) or "not compatible"
+            what = "place differs" if not places_compatible(row, c) else "differs"
+            _add_reason(row, f"possible match: curated {c['incident_id']} (same type and month, but {what}: {why}); not matched")
 
 
 def differences(row: dict, cur: dict) -> str:
     out = []
     rs, cs = _date(row.get("event_date")), _date(cur.get("event_date"))
+    re_ = _date(row.get("end_date")) or rs
     ce = _date(cur.get("end_date")) or cs
-    if rs and cs and not (cs <= rs <= ce):
-        out.append(f"date {rs} vs curated {cs}{'..' + str(ce) if ce != cs else ''}")
-    if _num(row.get("latitude")) is not None and _num(cur.get("latitude")) is not None:
-        km = float(geodesic_km(_num(row["latitude"]), _num(row["longitude"]), _num(cur["latitude"]), _num(cur["longitude"])))
-        if km > 10:
-            out.append(f"place {row.get('location')!s} vs curated {cur.get('location')!s} ({km:.0f} km apart)")
+    if rs and cs and (re_ < cs or rs > ce):
+        mine = f"{rs}{'..' + str(re_) if re_ != rs else ''}"
+        out.append(f"date {mine} vs curated {cs}{'..' + str(ce) if ce != cs else ''}")
+    km = km_between(row, cur)
+    if km is not None and km > 10:
+        out.append(f"place {row.get('location')!s} vs curated {cur.get('location')!s} ({km:.0f} km apart)")
+    elif km is None and row.get("location") and cur.get("location") and place_relation(row, cur) is None:
+        out.append(f"place {row.get('location')!s} vs curated {cur.get('location')!s}")
     for f in ("killed", "injured"):
         a, b = _num(row.get(f)), _num(cur.get(f))
         if a is not None and b is not None and a != b:
