@@ -40,11 +40,14 @@ def _points_along(geo: Geography, pairs: np.ndarray, rng: np.random.Generator) -
     for pair in np.unique(pairs):
         rows = np.flatnonzero(pairs == pair)
         line = geo.border_shapes[geo.borders.index(pair)]
-        xy = np.vstack([np.asarray(p.coords) for p in getattr(line, "geoms", [line])])
-        seg = np.hypot(*np.diff(xy, axis=0).T)
+        # Segments part by part: joining the parts' coordinates would invent a segment between them.
+        parts = [np.asarray(p.coords) for p in getattr(line, "geoms", [line])]
+        a = np.vstack([xy[:-1] for xy in parts])
+        b = np.vstack([xy[1:] for xy in parts])
+        seg = np.hypot(*(b - a).T)
         k = rng.choice(len(seg), size=len(rows), p=seg / seg.sum())
         t = rng.random(len(rows))[:, None]
-        pts = xy[k] + t * (xy[k + 1] - xy[k])
+        pts = a[k] + t * (b[k] - a[k])
         off_km = rng.exponential(8.0, len(rows)).clip(0, 25) * rng.choice([-1, 1], len(rows))
         angle = rng.random(len(rows)) * 2 * np.pi
         lat[rows] = pts[:, 1] + off_km / 111.0 * np.sin(angle)
