@@ -26,7 +26,7 @@ def test_readme_run_command_starts_the_dashboard():
 def test_column_tables_match_the_schema():
     for table in (INCIDENTS, SOURCES):
         block = README.split(f"<!-- columns:{table.name} -->\n", 1)[1].split("\n<!-- /columns -->", 1)[0]
-        assert block == markdown_table(table), f"regenerate the {table.name} table with schema.markdown_table"
+        assert block == markdown_table(table), f"run `python scripts/readme_columns.py` to regenerate the {table.name} table"
 
 
 def test_geonames_credit_is_visible():

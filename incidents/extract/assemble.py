@@ -102,7 +102,12 @@ def analyse(art: Article, rules: R.Rules) -> list[SentInfo]:
     infos = []
     for k, s in enumerate(body):
         if k not in wanted:
-            infos.append(SentInfo(s, dates[k], cues[k], [], [], [], [], [], []))
+            # counts everywhere: 'Погибли также двое сотрудников погранслужбы.' carries no event cue of its own
+            counted = []
+            if _casualty_word(lang).search(s.text):
+                skip = [(d.start - s.start, d.end - s.start) for d in dates[k]]
+                counted = N.find_counts(s.text, lang, s.start, skip, rules)
+            infos.append(SentInfo(s, dates[k], cues[k], [], [], [], counted, [], []))
             continue
         skip = [(d.start - s.start, d.end - s.start) for d in dates[k]]
         infos.append(SentInfo(
@@ -115,6 +120,13 @@ def analyse(art: Article, rules: R.Rules) -> list[SentInfo]:
             history=C.history_terms(s.text, lang, rules),
         ))
     return infos
+
+
+@cache
+def _casualty_word(lang: str) -> re.Pattern:
+    """Any casualty cue of the language: a quick test before looking for counts in a sentence without an event cue."""
+    pats = [c.pattern.pattern for c in R.load().casualty_cues if c.lang == lang] or [r"(?!x)x"]
+    return re.compile("|".join(f"(?:{p})" for p in pats), R.FLAGS)
 
 
 def reference_date(art: Article, infos: list[SentInfo]) -> date | None:
@@ -195,7 +207,7 @@ def find_mentions(art: Article, infos: list[SentInfo], ref: date | None) -> list
                 m.counts = list(info.counts)
             # a lead sentence that reports violence is about the violence ('battles ... despite ceasefire agreement')
             lead = k == 0 and not (group == "strategic" and groups["violent"])
-            if not _anchored(m, info, lead, lang, ref):
+            if not _anchored(m, info, lead, lang, ref) and not (group == "violent" and _set_before(infos, k, ref)):
                 continue
             if group == "violent":
                 _continue(m, infos, k, lang, consumed)
@@ -257,7 +269,19 @@ def _anchored(m: Mention, info: SentInfo, lead: bool, lang: str, ref: date | Non
     return bool(dates) or bool(counts) or victims or bool(m.dates and not dates)
 
 
-def _continue(m: Mention, infos: list[SentInfo], k: int, lang: str, consumed: set, depth: int = 2) -> None:
+def _set_before(infos: list[SentInfo], k: int, ref: date | None) -> bool:
+    """«21 августа 2022 года на острове ... была замечена группа. ... все нарушители были задержаны»: an action reported
+    right after a sentence that sets a recent day (and has no event of its own) is a specific event."""
+    for j in range(k - 1, max(-1, k - 1 - SETTING_BACK), -1):
+        info = infos[j]
+        if any(c.violent for c in info.cues) or infos[k].sent.paragraph - info.sent.paragraph > SETTING_BACK:
+            return False
+        if any(d.kind in ("day", "night") and not _is_history(d, ref) for d in info.dates):
+            return True
+    return False
+
+
+def _continue(m: Mention, infos: list[SentInfo], k: int, lang: str, consumed: set, depth: int = 3) -> None:
     """Attach the next sentence(s) when they carry on the same event ('The violence claimed the lives of five ...',
     «Тогда ... Погибли трое ...»): up to `depth` sentences in a row."""
     if depth <= 0 or k + 1 >= len(infos):
@@ -266,6 +290,10 @@ def _continue(m: Mention, infos: list[SentInfo], k: int, lang: str, consumed: se
     if nxt.sent.paragraph - infos[k].sent.paragraph > 1:
         return
     if (k + 1, "violent") in consumed:
+        return
+    if not nxt.cues and not nxt.counts and _search("attribution.csv", lang, nxt.sent.text.lstrip()):
+        # 'Об этом сообщает Радио Озоди.' names the source only: look past it (not part of the evidence)
+        _continue(m, infos, k + 1, lang, consumed, depth)
         return
     own_violent_date = any(c.violent for c in nxt.cues) and any(not _is_history(d, None) and d.kind != "year" for d in nxt.dates)
     if own_violent_date:
@@ -384,9 +412,47 @@ def choose_counts(m: Mention, lang: str) -> tuple[int | None, int | None, list[N
                 k = new
             else:
                 i = new
+    # 'Two border guards died. All three terrorists were neutralised.': figures for different sides add up
+    for kind in ("killed", "injured"):
+        by_group: dict[str, int] = {}
+        for c in usable:
+            if c.kind == kind:
+                g = victim_group(_count_context(m, c), lang)
+                if g:
+                    by_group[g] = max(by_group.get(g, 0), c.value)
+        if len(by_group) > 1:
+            total = sum(by_group.values())
+            if kind == "killed" and (k is None or total > k):
+                k = total
+            elif kind == "injured" and (i is None or total > i):
+                i = total
     if k is None and i is None and m.group == "violent" and any(_search("no_casualties.csv", lang, info.sent.text) for info in m.infos):
         k = i = 0
     return (k, i, [c for c in usable if c.kind == "killed"], [c for c in usable if c.kind == "injured"], note)
+
+
+@cache
+def _victim_groups() -> dict[str, list[tuple[str, re.Pattern]]]:
+    out: dict[str, list[tuple[str, re.Pattern]]] = {}
+    for row in R.read("victim_groups.csv"):
+        out.setdefault(row["lang"], []).append((row["group"], re.compile(row["pattern"], R.FLAGS)))
+    return out
+
+
+def _count_context(m: Mention, c: N.Count) -> str:
+    """The count's words and the few after it ('погибли три | члена террористической организации')."""
+    for info in m.infos:
+        s0 = info.sent.start
+        if s0 <= c.start <= info.sent.end:
+            tail = re.split(r"[,;:.]|\b(?:and|but|и|а|но)\b", info.sent.text[c.end - s0:], maxsplit=1)[0]
+            return info.sent.text[c.start - s0:c.end - s0] + " " + " ".join(tail.split()[:4])
+    return c.text
+
+
+def victim_group(text: str, lang: str) -> str:
+    """Which side a casualty figure counts ('two border guards' -> forces, 'three militants' -> attackers), or ''."""
+    got = {g for g, pat in _victim_groups().get(lang, []) if pat.search(text)}
+    return got.pop() if len(got) == 1 else ""
 
 
 def choose_actors(m: Mention, event_type: str) -> tuple[str, str, list[C.ActorHit]]:
@@ -463,9 +529,22 @@ def _same_event(a: Mention, b: Mention) -> bool:
     if a.group == "violent":
         ka = choose_counts(a, "en")[0]
         kb = choose_counts(b, "en")[0]
-        if ka is not None and kb is not None and ka != kb:
+        if ka is not None and kb is not None and ka != kb and not _lead_and_detail(a, b):
             return False
     return True
+
+
+def _lead_and_detail(a: Mention, b: Mention) -> bool:
+    """The lead reports an event and a later paragraph tells the same event in detail, each with its own part of the
+    toll: the same event when both resolve to the same day (or the lead's date came from that detail)."""
+    first, second = (a, b) if a.k <= b.k else (b, a)
+    if first.k > LEAD_SENTENCES or first.prior or second.prior:
+        return False
+    if not (first.resolved.known and second.resolved.known):
+        return False
+    same_day = first.resolved.precision == "day" and second.resolved.precision == "day" \
+        and abs((first.resolved.event_date - second.resolved.event_date).days) <= 1
+    return same_day
 
 
 SETTING_BACK = 2  # sentences before an event that may give its date and place ('On 29 January five men crossed ...')
@@ -483,8 +562,11 @@ def inherit_setting(m: Mention, infos: list[SentInfo], mentions: list[Mention], 
         if not (need_date or need_place):
             break
         info = infos[j]
-        if j in others or infos[m.k].sent.paragraph - info.sent.paragraph > 1:
+        gap = infos[m.k].sent.paragraph - info.sent.paragraph
+        if j in others or gap > SETTING_BACK:
             break
+        if gap > 1:  # two paragraphs back: a date may still set the event (one-sentence paragraphs), a place may not
+            need_place = False
         dates = [d for d in info.dates if not _is_history(d, ref) and d.kind in ("day", "night", "part", "weekday", "relative")]
         if need_date and dates:
             r = D.resolve(dates[-1], art.published, ref.year if ref else None)
@@ -502,6 +584,66 @@ def inherit_setting(m: Mention, infos: list[SentInfo], mentions: list[Mention], 
 
 LEAD_SENTENCES = 3
 CUE_NEAR = 100  # characters between a violent cue and a place named with it
+FORWARD_SENTENCES = 4  # sentences after a lead event that may give its date and place
+FORWARD_PARAGRAPHS = 2
+
+
+def forward_setting(m: Mention, infos: list[SentInfo], mentions: list[Mention], art: Article, ref: date | None) -> None:
+    """A news lead states the event; the next paragraph says when and where («Инцидент произошел днем 24 декабря в районе
+    Шамсиддин Шохин», 'STEPANAKERT, JUNE 14: ... on June 14', '... crossed into Khatlon province'). An undated (unplaced)
+    event in the lead takes the first day date (locative place) of the sentences that follow, up to the next event."""
+    if m.prior or m.k < 0 or m.k >= LEAD_SENTENCES:
+        return
+    need_date = not m.resolved.known and not m.dates
+    need_place = m.place is None
+    if not (need_date or need_place):
+        return
+    others = {o.k for o in mentions if o is not m and o.group == "violent"}
+    last = max(infos.index(i) for i in m.infos)
+    capitals = _scope_areas().get("capital", frozenset())
+    lang = art.language
+    for j in range(last + 1, min(len(infos), last + 1 + FORWARD_SENTENCES)):
+        info = infos[j]
+        if j in others or info.sent.paragraph - infos[m.k].sent.paragraph > FORWARD_PARAGRAPHS:
+            break
+        if _search("prior_markers.csv", lang, info.sent.text) or info.history:
+            continue
+        if need_date:
+            dates = [d for d in info.dates if d.kind in ("day", "night") and not d.future and not _is_history(d, ref)]
+            if dates:
+                r = D.resolve(dates[0], art.published, ref.year if ref else None)
+                if r.known and (art.published is None or r.event_date <= art.published + timedelta(days=1)):
+                    m.resolved, m.date_mention = r, dates[0]
+                    m.reasons.append(f"date taken from the sentences after the lead: {dates[0].text!r}")
+                    need_date = False
+        if need_place:
+            places = [p for p in (info.places or P.find_places(info.sent.text, info.sent.start))
+                      if p.in_region and p.eventive and p.locative and p.feature_code != "PCLI" and p.latitude is not None
+                      and p.name.casefold() not in capitals
+                      and (m.border is None or not m.border.country or p.country == m.border.country)]
+            if places:
+                m.place = _refine(min(places, key=lambda p: p.rank), places)
+                m.reasons.append(f"place taken from the sentences after the lead: {m.place.text!r}")
+                need_place = False
+        if not (need_date or need_place):
+            break
+
+
+def strategic_place(m: Mention, infos: list[SentInfo], mentions: list[Mention]) -> None:
+    """Talks or a deal with no place in their own sentence: the place named for a meeting elsewhere in the article
+    ('after the meeting in the Kyrgyz city of Batken'), when the article names one such place only."""
+    if m.place is not None:
+        return
+    got = []
+    for info in infos:
+        if not any(not c.violent for c in info.cues) or any(info in o.infos for o in mentions if o is not m):
+            continue
+        places = info.places or P.find_places(info.sent.text, info.sent.start)
+        got += [p for p in places if p.in_region and p.eventive and p.locative and p.feature_code != "PCLI"
+                and p.latitude is not None]
+    if got and len({p.name for p in got}) == 1:
+        m.place = got[0]
+        m.reasons.append(f"place taken from elsewhere in the article: {m.place.text!r}")
 
 
 def lead_date_fallback(m: Mention, infos: list[SentInfo], art: Article) -> None:
@@ -605,6 +747,7 @@ def build_rows(art: Article, rules: R.Rules | None = None) -> list[dict]:
         choose_place(m)
         if m.group == "violent":
             inherit_setting(m, infos, mentions, art, ref)
+            forward_setting(m, infos, mentions, art, ref)
         killed, _, _, _, _ = choose_counts(m, lang)
         if m.group == "violent":
             m.event_type, m.type_reason = C.resolve_type(m.cues, m.actors, killed)
@@ -615,6 +758,8 @@ def build_rows(art: Article, rules: R.Rules | None = None) -> list[dict]:
         if m.group == "violent":
             lead_date_fallback(m, infos, art)
             article_place_fallback(m, infos, dominant, mentions)
+        else:
+            strategic_place(m, infos, mentions)
     mentions = [m for m in mentions if not (m.group == "violent" and _outside_region(m, article_border))]
     rows = []
     for m in mentions:

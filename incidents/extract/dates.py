@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
@@ -36,6 +36,7 @@ class DateMention:
     unit: str = ""
     offset: int = 0
     weekday: int | None = None
+    future: bool = False  # announced ahead ('will sign on Wednesday'): resolves forward from the publication date
 
 
 @dataclass(frozen=True)
@@ -119,8 +120,17 @@ def find_dates(text: str, lang: str, offset: int = 0) -> list[DateMention]:
             if mention is None:
                 continue
             taken.append((s, e))
+            if mention.kind in ("day", "weekday", "part", "month") and _future_re(lang) is not None \
+                    and _future_re(lang).search(text[max(0, s - 80):s].split(".")[-1]):
+                mention = replace(mention, future=True)
             found.append(mention)
     return sorted(found, key=lambda d: d.start)
+
+
+@lru_cache(maxsize=4)
+def _future_re(lang: str) -> re.Pattern | None:
+    pats = [row["pattern"] for row in R.read("future_markers.csv") if row["lang"] == lang]
+    return re.compile("|".join(f"(?:{p})" for p in pats), R.FLAGS) if pats else None
 
 
 def _int(v):
@@ -172,10 +182,15 @@ def _month_end(y: int, m: int) -> int:
     return calendar.monthrange(y, m)[1]
 
 
-def _year_for(month: int, day: int, published: date | None, ref_year: int | None) -> tuple[int | None, str]:
+def _year_for(month: int, day: int, published: date | None, ref_year: int | None,
+              future: bool = False) -> tuple[int | None, str]:
     if published:
         y = published.year
-        if date(y, month, min(day, _month_end(y, month))) > published + timedelta(days=1):
+        when = date(y, month, min(day, _month_end(y, month)))
+        if future:  # 'will sign on January 5' in a December article: next year
+            if when < published - timedelta(days=31):
+                y += 1
+        elif when > published + timedelta(days=1):
             y -= 1
         return y, "year taken from the publication date"
     if ref_year:
@@ -193,7 +208,7 @@ def resolve(d: DateMention, published: date | None, ref_year: int | None = None)
 
 def _resolve(d: DateMention, published: date | None, ref_year: int | None) -> Resolved:
     if d.kind in ("day", "night"):
-        year, note = (d.year, "") if d.year else _year_for(d.month, d.day, published, ref_year)
+        year, note = (d.year, "") if d.year else _year_for(d.month, d.day, published, ref_year, d.future)
         if year is None:
             return Resolved(None, None, UNKNOWN, f"{d.text!r} has no year and the article has no publication date")
         parsed = None
@@ -211,13 +226,13 @@ def _resolve(d: DateMention, published: date | None, ref_year: int | None) -> Re
             end = date(year, d.month, d.day2)
         return Resolved(start, end, "day", note)
     if d.kind == "part":
-        year, note = (d.year, "") if d.year else _year_for(d.month, (d.part or (1, 1))[0], published, ref_year)
+        year, note = (d.year, "") if d.year else _year_for(d.month, (d.part or (1, 1))[0], published, ref_year, d.future)
         if year is None or not d.month:
             return Resolved(None, None, UNKNOWN, f"{d.text!r} has no year and the article has no publication date")
         lo, hi = d.part or (1, 31)
         return Resolved(date(year, d.month, lo), date(year, d.month, min(hi, _month_end(year, d.month))), "month", note)
     if d.kind == "month":
-        year, note = (d.year, "") if d.year else _year_for(d.month, 1, published, ref_year)
+        year, note = (d.year, "") if d.year else _year_for(d.month, 1, published, ref_year, d.future)
         if year is None or not d.month:
             return Resolved(None, None, UNKNOWN, f"{d.text!r} has no year and the article has no publication date")
         return Resolved(date(year, d.month, 1), date(year, d.month, _month_end(year, d.month)), "month", note)
@@ -228,6 +243,9 @@ def _resolve(d: DateMention, published: date | None, ref_year: int | None) -> Re
     if published is None:
         return Resolved(None, None, UNKNOWN, f"relative date {d.text!r} and no publication date to resolve it")
     if d.kind == "weekday":
+        if d.future:
+            ahead = (d.weekday - published.weekday()) % 7 or 7
+            return Resolved(published + timedelta(days=ahead), None, "day", f"{d.text!r} after publication on {published} (announced ahead)")
         back = (published.weekday() - d.weekday) % 7
         return Resolved(published - timedelta(days=back), None, "day", f"{d.text!r} before publication on {published}")
     if d.unit == "day":

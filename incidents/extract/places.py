@@ -120,6 +120,8 @@ class PlaceIndex:
             if not targets:
                 targets = [i for i, e in enumerate(self.entries) if e.country == iso3
                            and normalize(a["canonical"]) in {normalize(e.name)}]
+            if a["feature_code"]:  # an alias of a province or a town, not of everything with that name
+                targets = [i for i in targets if self.entries[i].feature_code.startswith(a["feature_code"][:3])] or targets
             for i in targets:
                 self._add(self.entries[i], {a["alias"]}, index=i, alias=True)
         self._fold_keys = {}
@@ -127,6 +129,8 @@ class PlaceIndex:
             self._fold_keys.setdefault(k[:1], []).append(k)
 
     def _add(self, entry: Entry, names, index: int | None = None, alias: bool = False) -> None:
+        if not hasattr(self, "alias_exact"):
+            self.alias_exact: dict[str, list[int]] = {}
         if index is None:
             self.entries.append(entry)
             index = len(self.entries) - 1
@@ -136,6 +140,10 @@ class PlaceIndex:
                 if len(key) < 3:
                     continue
                 ids = self.exact.setdefault(key, [])
+                if alias and index is not None:  # a curated alias overrides namesakes elsewhere in the gazetteer
+                    own = self.alias_exact.setdefault(key, [])
+                    if index not in own:
+                        own.append(index)
                 if alias and index not in ids:
                     ids.insert(0, index)
                 elif index not in ids:
@@ -151,6 +159,8 @@ class PlaceIndex:
         key = normalize(phrase)
         if len(key) < 3:
             return (), ""
+        if key in self.alias_exact:
+            return tuple(self.alias_exact[key]), "exact"
         if key in self.exact:
             return tuple(self.exact[key]), "exact"
         variants = [key]
@@ -190,6 +200,10 @@ def place_roles() -> tuple[tuple[re.Pattern, str], ...]:
 
 DATELINE_AFTER = re.compile(r"\s*(?:,|--|—|–|\()")
 DATELINE_MARK = re.compile(r"\s*(?::|--|—)\s")  # 'Dushanbe: Tajikistan has ...', 'DUSHANBE -- Three ...'
+DATELINE_ALONE = re.compile(r"[\s.,:;—–-]*")  # «Москва.» on a line of its own: where the story was filed
+# 'Dushanbe, Dec 25 (Reuters) -', 'Bishkek, 14 June (AKIpress) —', 'Kabul (AP) —'
+DATELINE_FULL = re.compile(r"(?:,\s*[^\W\d_]{3,}\.?\s+\d{1,2}|,\s*\d{1,2}\s+[^\W\d_]{3,}\.?)?(?:,?\s*\d{4})?\s*"
+                           r"(?:\([^()]{1,40}\))?\s*(?:-|--|—|–)\s", re.UNICODE)
 
 
 
@@ -198,7 +212,8 @@ def place_role(text: str, start: int, end: int) -> str:
     as where attackers came from / the far side; otherwise ''."""
     phrase = text[start:end]
     if not text[:start].strip() and ((phrase.isupper() and len(phrase) > 2 and DATELINE_AFTER.match(text, end))
-                                     or DATELINE_MARK.match(text, end)):
+                                     or DATELINE_MARK.match(text, end) or DATELINE_ALONE.fullmatch(text, end)
+                                     or DATELINE_FULL.match(text, end)):
         return "dateline"
     before = text[max(0, start - 60):start]
     for pat, role in place_roles():

@@ -1,0 +1,143 @@
+"""One test per general rule added from the blind set's failures (see tests/fixtures/articles_blind/final.rst):
+each uses a short text written for the test, not the blind articles themselves."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from incidents.extract import extract_article
+from incidents.extract.assemble import victim_group
+from incidents.extract.dates import find_dates, resolve
+from incidents.extract.places import find_borders, find_places
+
+
+def rows(text: str, published: str = "2025-12-25", lang: str = "") -> list[dict]:
+    header = f"published: {published}\n" + (f"language: {lang}\n" if lang else "") + "\n"
+    return extract_article("t.txt", text=header + text)
+
+
+# --- dates ---------------------------------------------------------------------------------------
+
+def test_lead_takes_the_day_from_the_setting_sentence_after_it_not_the_week_before_publication():
+    got = rows("Двое пограничников погибли во время перестрелки на границе с Афганистаном. Об этом сообщает агентство.\n\n"
+               "Инцидент произошел днем 24 декабря в районе Шамсиддин Шохин в Хатлонской области.\n", lang="ru")
+    assert len(got) == 1
+    assert got[0]["event_date"] == "2025-12-24" and got[0]["date_precision"] == "day"
+
+
+def test_capitalised_dateline_date_sets_an_undated_lead():
+    got = rows("A border guard was shot dead in a clash with guards of the neighbouring country.\n\n"
+               "DUSHANBE, JUNE 14: According to a statement, a shot was fired at the post in Isfara on June 14.\n",
+               published="2022-06-14", lang="en")
+    assert got[0]["event_date"] == "2022-06-14" and got[0]["date_precision"] == "day"
+
+
+@pytest.mark.parametrize("text,published,expected", [
+    ("Rahmon will pay a state visit on Wednesday", date(2025, 3, 10), date(2025, 3, 12)),
+    ("They said Wednesday that a deal was reached", date(2025, 3, 10), date(2025, 3, 5)),
+    ("the ministers will sign the treaty on January 5", date(2025, 12, 20), date(2026, 1, 5)),
+])
+def test_announced_dates_resolve_forward(text, published, expected):
+    (d,) = find_dates(text, "en")
+    assert resolve(d, published).event_date == expected
+
+
+# --- places ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "Москва.",
+    "DUSHANBE, Dec 25 (Reuters) - Three men died",
+    "Dushanbe, 25 December (AP) — Three men died",
+    "Kabul (AP) — Two guards died",
+])
+def test_datelines_are_not_event_places(text):
+    assert all(p.role == "dateline" for p in find_places(text))
+
+
+@pytest.mark.parametrize("text", ["об этом пишет «Фергана».", "сообщает Фергана", "according to Fergana"])
+def test_attributions_are_not_event_places(text):
+    got = find_places(text)
+    assert got and all(p.role == "attribution" and not p.eventive for p in got)
+
+
+@pytest.mark.parametrize("name,country", [
+    ("Vorukh", "TJK"), ("Kok-Tash", "KGZ"), ("Арал Пайгамбар", "UZB"), ("Kavok", "TJK"), ("Bulak-Bashi", "KGZ"),
+    ("Khoji Alo", "TJK"),
+])
+def test_border_villages_resolve_in_the_right_country(name, country):
+    (p,) = find_places(f"The clash took place near {name} on the border.")
+    assert p.country == country and p.latitude is not None
+
+
+def test_village_alias_keeps_off_a_namesake_elsewhere():
+    (p,) = find_places("in the Bulak-Bashi area")
+    assert p.country == "KGZ"  # not Buloqboshi in Andijan
+
+
+def test_month_names_are_not_places():
+    assert not find_places("will sign a border agreement on March 12")
+
+
+def test_place_from_the_sentence_after_the_lead():
+    got = rows("A deadly border clash killed five people, officials said.\n\n"
+               "Authorities reported that three militants crossed illegally from Afghanistan into Khatlon province.\n",
+               lang="en")
+    assert got[0]["admin1"] == "Khatlon"
+
+
+# --- scope -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text,lang", [
+    ("Dozens were killed in overnight Afghanistan-Pakistan border clashes", "en"),
+    ("На афгано-пакистанской границе произошли столкновения", "ru"),
+])
+def test_afghan_pakistani_border_is_recognised(text, lang):
+    assert any(b.border == "AFG-PAK" for b in find_borders(text, lang=lang))
+
+
+def test_afghan_pakistani_clash_is_out_of_scope():
+    assert rows("Dozens were killed in overnight Afghanistan-Pakistan border clashes on Saturday.", lang="en") == []
+
+
+# --- strategic ---------------------------------------------------------------------------------
+
+def test_a_deal_said_on_a_weekday_is_a_strategic_development():
+    got = rows("Kyrgyzstan and Tajikistan said Wednesday that they had reached a border demarcation deal.",
+               published="2024-12-05", lang="en")
+    assert [r["event_type"] for r in got] == ["strategic_development"]
+    assert got[0]["event_date"] == "2024-12-04"
+
+
+def test_announced_signing_and_visit_are_one_development():
+    got = rows("The presidents will sign a border agreement on March 12.\n\n"
+               "Rahmon will pay a state visit to Kyrgyzstan on Wednesday to hold talks.\n",
+               published="2025-03-10", lang="en")
+    assert len(got) == 1 and got[0]["event_date"] == "2025-03-12"
+
+
+# --- counts ------------------------------------------------------------------------------------
+
+def test_counts_in_sentences_without_an_event_cue():
+    got = rows("На границе произошло вооруженное столкновение 24 декабря. Инцидент произошел в Хатлонской области. "
+               "Погибли три члена террористической организации. Погибли также двое сотрудников погранслужбы.",
+               lang="ru")
+    assert got[0]["killed"] == 5
+
+
+@pytest.mark.parametrize("text,lang,group", [
+    ("два пограничника погибли", "ru", "forces"),
+    ("трое террористов были нейтрализованы", "ru", "attackers"),
+    ("two border guards were killed", "en", "forces"),
+    ("three militants were killed", "en", "attackers"),
+    ("five people were killed", "en", ""),
+])
+def test_victim_groups(text, lang, group):
+    assert victim_group(text, lang) == group
+
+
+def test_tolls_of_different_sides_in_pronoun_sentences_add_up():
+    got = rows("24 декабря на границе произошла перестрелка. В результате перестрелки погибли два пограничника. "
+               "Они сообщили, что все трое террористов были ликвидированы.", lang="ru")
+    assert got[0]["killed"] == 5
