@@ -9,12 +9,15 @@ from __future__ import annotations
 import hashlib
 from dataclasses import replace
 from datetime import date
+from functools import partial
 
 import pandas as pd
 import streamlit as st
 
 from app_pages.common import as_of_text, footer, load
-from incidents import aggregate, charts, filters
+from incidents import aggregate, brief, charts, filters, render
+from incidents import export as data_export
+from incidents import figure_export as fe
 from incidents import palette as P
 from incidents.filters import FilterState
 from incidents.method import country_name, legend_svg, md_escape, safe_url
@@ -215,6 +218,7 @@ with left:
     map_fig = charts.map_figure(shown, height=420)
     map_event = st.plotly_chart(map_fig, key=map_key, on_select="rerun", selection_mode=("points", "box", "lasso"),
                                 config=PLOTLY_CONFIG, theme=None)
+    map_exports = st.container()  # filled below, once the view is complete
     on_map = int(charts.mappable(shown).sum())
     st.caption(f"{on_map} of {len(shown)} shown incidents mapped · thick line: AFG–TJK border · size: killed · "
                "hollow marker in a halo: only district, province or border stretch known · scroll to zoom, "
@@ -233,12 +237,45 @@ with right:
     tl_fig = charts.timeline_figure(shown, per, lanes, agg, (start, end), height=372)
     tl_event = st.plotly_chart(tl_fig, key=tl_key, on_select="rerun", selection_mode=("points", "box"),
                                config=PLOTLY_CONFIG, theme=None)
+    timeline_exports = st.container()
     coarse = int(per["coarse"].sum()) if per is not None else 0
     st.caption("Bar with hollow marker: date known only to the week or month · below: incidents per "
                f"{agg} by type, ◆ killed (whisker: sources' low–high)."
                + (f" {coarse} incidents dated more coarsely than a {agg} are counted in their first {agg}."
                   if coarse else ""))
 ss[CHART_KEYS] = {"map": map_key, "timeline": tl_key}
+
+# --- 5b. exports of exactly this view (rendered only when a button is clicked) --------------------
+xview = fe.View(ds, replace(state, lanes=lanes, agg=agg), today, shown, undated, start, end, per, h)
+can_render = render.available()
+NO_CHROMIUM = ("Chart and PDF exports need Chromium, which is not installed on this server "
+               "(`apt-get install chromium`). Data downloads and the HTML brief still work.")
+
+
+def chart_downloads(row, chart: str, label: str) -> None:
+    """PNG (2x, for slides), SVG and PDF of a chart with its title, filters, sources and credits."""
+    row.caption(label, width="content")
+    for fmt, text in (("png", "PNG"), ("svg", "SVG"), ("pdf", "PDF")):
+        row.download_button(text, data=partial(fe.export_chart, chart, xview, fmt),
+                            file_name=fe.file_name(chart, xview, fmt), mime=render.FORMATS[fmt],
+                            on_click="ignore", key=f"dl-{chart}-{fmt}", type="tertiary", disabled=not can_render,
+                            help=f"{fe.CHART_LABELS[chart]} as {text}" + (" at 2x scale" if fmt == "png" else "")
+                                 + ", with title, filters, data-as-of, sources and map credits"
+                                 + ("" if can_render else ". Unavailable: Chromium is not installed on this server."))
+
+
+def export_row(where):
+    return where.container(horizontal=True, gap="small", vertical_alignment="center")
+
+
+row = export_row(map_exports)
+chart_downloads(row, "map", "Export map")
+row = export_row(timeline_exports)
+chart_downloads(row, "timeline", "Export timeline")
+chart_downloads(row, "aggregate", f"· per {agg}")
+if not can_render:
+    map_exports.caption(NO_CHROMIUM)
+
 
 selected = list(dict.fromkeys(charts.selected_ids(map_fig, map_event) + charts.selected_ids(tl_fig, tl_event)))
 
@@ -276,6 +313,53 @@ table_event = st.dataframe(
         "killed": st.column_config.NumberColumn("killed", help="Best estimate"),
         "summary": st.column_config.TextColumn("summary", width="large"),
     })
+
+
+def dashboard_base_url() -> str:
+    """This dashboard's own address (for the brief's reopen link), else the configured default."""
+    try:
+        url = st.context.url
+    except Exception:  # noqa: BLE001 - not available outside a browser session
+        url = None
+    return url.split("?", 1)[0] if isinstance(url, str) and url.startswith("http") else fe.DEFAULT_BASE_URL
+
+
+dl = st.container(horizontal=True, gap="small", vertical_alignment="center")
+dl.caption(f"Download the {len(shown)} shown incidents:", width="content")
+dl.download_button("CSV", data=partial(data_export.to_csv_bytes, shown), file_name=fe.file_name("incidents", xview, "csv"),
+                   mime="text/csv", on_click="ignore", key="dl-data-csv", icon=":material/download:",
+                   help="UTF-8 CSV; cells a spreadsheet would run as formulas are neutralised")
+dl.download_button("GeoJSON", data=partial(data_export.geojson_bytes, shown),
+                   file_name=fe.file_name("incidents", xview, "geojson"), mime="application/geo+json",
+                   on_click="ignore", key="dl-data-geojson", icon=":material/download:",
+                   help="One point per located incident, every field as a property")
+dl.download_button("Excel", data=partial(data_export.to_xlsx_bytes, shown, ds.sources),
+                   file_name=fe.file_name("incidents", xview, "xlsx"),
+                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                   on_click="ignore", key="dl-data-xlsx", icon=":material/download:",
+                   help="Sheets: incidents, their sources ledger, a guide to the columns")
+br = st.container(horizontal=True, gap="small", vertical_alignment="center")
+br.caption("Brief of this view (period, filters, headline figures, charts, incidents, sources):", width="content")
+paper = br.segmented_control("Paper", ["a4", "letter"], default="a4", key="x_paper", required=True,
+                             format_func={"a4": "A4", "letter": "Letter"}.get,
+                             label_visibility="collapsed", help="Paper size of the brief") or "a4"
+base_url = dashboard_base_url()
+if can_render:
+    br.download_button("Download brief", data=partial(brief.build_pdf, xview, paper, base_url),
+                       file_name=fe.file_name("brief", xview, "pdf"), mime="application/pdf", on_click="ignore",
+                       key="dl-brief-pdf", type="primary", icon=":material/picture_as_pdf:",
+                       help="PDF: period and filters, headline figures, timeline, map, incidents with numbered "
+                            "sources, the sources' URLs, credits and a link back to this view")
+br.download_button("HTML version" if can_render else "Download brief (HTML)",
+                   data=partial(lambda v, p, u, c: brief.build_html(v, p, u, with_charts=c).encode("utf-8"),
+                                xview, paper, base_url, can_render),
+                   file_name=fe.file_name("brief", xview, "html"), mime="text/html", on_click="ignore",
+                   key="dl-brief-html", icon=":material/download:",
+                   help="The same brief as one self-contained HTML file (no external requests)"
+                        + ("" if can_render else "; without charts, which need Chromium"))
+if not can_render:
+    st.caption(NO_CHROMIUM)
+
 rows = (table_event or {}).get("selection", {}).get("rows", []) if hasattr(table_event, "get") else []
 picked = table["incident_id"].iloc[rows[0]] if rows and rows[0] < len(table) else None
 if picked and ss.get("_last_table_pick") != (table_key, picked):

@@ -166,7 +166,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 # Feature modules that add their own subcommands. Each defines `register(subparsers, common)`, which adds
 # its parsers and decorates its handlers with `cli.command(name, help)`.
-SUBCOMMAND_MODULES: tuple[str, ...] = ("incidents.extract.cli", "incidents.synth")
+SUBCOMMAND_MODULES: tuple[str, ...] = ("incidents.extract.cli", "incidents.synth", "incidents.export_cli")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -157,12 +157,19 @@ SOURCE_TEXT_COLUMNS = ("source_name", "url", "claim_location", "quote", "note")
 def haystack(df: pd.DataFrame, sources: pd.DataFrame | None = None) -> pd.Series:
     """Per incident, the folded text the free-text search looks in: its own text fields plus every
     ledger row's outlet, address, place, quote and note."""
-    parts = df[list(INCIDENT_TEXT_COLUMNS)].astype(str).agg(" ".join, axis=1)
+    parts = _joined(df, INCIDENT_TEXT_COLUMNS)
     if sources is not None and len(sources):
-        per = sources[list(SOURCE_TEXT_COLUMNS)].astype(str).agg(" ".join, axis=1)
-        ledger = per.groupby(sources["incident_id"]).agg(" ".join)
+        ledger = _joined(sources, SOURCE_TEXT_COLUMNS).groupby(sources["incident_id"]).agg(" ".join)
         parts = parts + " " + df["incident_id"].map(ledger).fillna("")
     return parts.map(fold)
+
+
+def _joined(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.Series:
+    """The columns' text joined with spaces, row by row (vectorised; a Series even when empty)."""
+    out = pd.Series("", index=frame.index, dtype=object)
+    for col in columns:
+        out = out + " " + frame[col].astype(str)
+    return out
 
 
 def search_terms(text: str) -> list[str]:

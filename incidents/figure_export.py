@@ -1,0 +1,389 @@
+"""Print-ready chart exports: the dashboard's figures with a title, a subtitle stating the filters and
+period, and a footnote with the data-as-of date, the sources and the map credits.
+
+Pure plotly + pandas (never imports streamlit). The figures come from `incidents.charts` (the same
+builders, hence the same colours as the screen); this module only frames them for print and renders
+them through `incidents.render` (one warm kaleido server, serialised by a lock).
+
+`make_view` is the one place that turns (dataset, filter state, today) into what a view shows; the
+dashboard's download buttons, `incidents export` and the brief all go through it, so they agree.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import os
+import textwrap
+from dataclasses import dataclass, replace
+from datetime import date
+from urllib.parse import urlencode, urlsplit
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from . import aggregate, charts, filters, render
+from . import palette as P
+from .dataset import Dataset
+from .filters import FOCUS_BORDER, NO_BORDER, FilterState
+from .method import country_name, safe_url
+
+CHARTS = ("timeline", "map", "aggregate")
+CHART_LABELS = {"timeline": "Timeline", "map": "Map", "aggregate": "Incidents and killed per period"}
+MAP_CREDITS = "Boundaries: Natural Earth; place names: GeoNames (CC BY 4.0)"
+DEFAULT_BASE_URL = os.environ.get("BORDERWATCH_DASHBOARD_URL") or "http://127.0.0.1:8501/"
+TEMPLATE = charts.TEMPLATE  # explicit everywhere: importing streamlit changes plotly's default template
+FONT = charts.FONT
+
+# Export sizes in CSS px (PNG multiplies by `scale`; PDF pages are 3/4 of these in pt).
+SIZES = {"timeline": (1200, 720), "map": (1100, None), "aggregate": (1200, 560)}
+DEFAULT_SCALE = {"png": 2, "svg": 1, "pdf": 1}
+# Frame around the plot, in px.
+TITLE_SIZE, SUBTITLE_SIZE, FOOT_SIZE = 20, 13, 11
+LINE = 1.35  # line height factor
+FULL_URLS_UP_TO = 3  # a footnote cites up to this many reports by full URL; beyond, outlets with their sites
+
+
+# --- the view ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class View:
+    """Everything one dashboard view shows: the filter state, the shown incidents, their period."""
+
+    ds: Dataset
+    state: FilterState
+    today: date
+    shown: pd.DataFrame
+    undated: pd.DataFrame  # every filter except the dates (for the previous-period comparison)
+    start: date | None  # the period drawn (the filter's range, else the span of the shown incidents)
+    end: date | None
+    per: pd.DataFrame | None
+    headline: aggregate.Headline
+
+    @property
+    def sources(self) -> pd.DataFrame:
+        """Ledger rows of the shown incidents."""
+        return self.ds.sources[self.ds.sources["incident_id"].isin(set(self.shown["incident_id"]))]
+
+    @property
+    def as_of(self) -> str:
+        return self.ds.as_of.date().isoformat() if self.ds.as_of is not None else "n/a"
+
+
+def make_view(ds: Dataset, state: FilterState, today: date | None = None) -> View:
+    """The view a dashboard with this filter state shows (same functions, same order as the page)."""
+    today = today or date.today()
+    shown = filters.apply(ds.incidents, state, today, ds.sources)
+    undated = filters.apply(ds.incidents, state, today, ds.sources, ignore_dates=True)
+    period = state.date_range(today)
+    start, end = period
+    if start is None and len(shown):
+        s_, e_ = filters.date_interval(shown)
+        start, end = s_.min().date(), e_.max().date()
+    per = aggregate.per_period(shown, state.agg, start, end) if len(shown) else None
+    return View(ds, state, today, shown, undated, start, end, per,
+                aggregate.headline(shown, today, undated, period))
+
+
+# --- words ------------------------------------------------------------------------------------
+
+def fmt_date(d: date | None) -> str:
+    return "?" if d is None else f"{d.day} {d:%b %Y}"
+
+
+def border_name(pair: str) -> str:
+    """'AFG-TJK' -> 'Afghanistan–Tajikistan'; 'none' -> 'no border'."""
+    if pair in ("", NO_BORDER):
+        return "no border"
+    parts = str(pair).split("-")
+    return "–".join(country_name(p) for p in parts) if len(parts) == 2 else str(pair)
+
+
+def subject(state: FilterState) -> str:
+    """Where the view looks: 'the Afghanistan–Tajikistan border', '2 borders', 'Central Asia's borders'."""
+    b = state.borders
+    if not b:
+        return "Central Asia's borders"
+    if len(b) == 1:
+        return "incidents not assigned to a border" if b[0] == NO_BORDER else f"the {border_name(b[0])} border"
+    return " and ".join([", ".join(border_name(x) for x in b[:-1]), border_name(b[-1])]) + " borders"
+
+
+def period_text(view: View) -> str:
+    st = view.state
+    lo, hi = st.date_range(view.today)
+    if st.preset in ("30", "90", "365"):
+        return f"last {st.preset} days ({fmt_date(lo)} – {fmt_date(hi)})"
+    if st.preset == "custom":
+        return f"{fmt_date(lo) if lo else 'start'} – {fmt_date(hi) if hi else 'today'}"
+    if view.start is None:
+        return "all dates"
+    return f"all dates ({fmt_date(view.start)} – {fmt_date(view.end)} in the incidents shown)"
+
+
+def filter_parts(state: FilterState) -> list[str]:
+    """One 'name: values' phrase per restricting filter (border always stated)."""
+    parts = ["border: " + (", ".join(charts.border_label(b) for b in state.borders) if state.borders
+                           else "all borders")]
+    named = (("event_types", "type", P.label), ("countries", "country", str), ("provinces", "province", str),
+             ("actors", "actor", str), ("origins", "origin", str), ("date_precisions", "date precision", str),
+             ("geo_precisions", "place precision", str))
+    for attr, name, fmt in named:
+        values = getattr(state, attr)
+        if values:
+            parts.append(f"{name}: " + ", ".join(fmt(v) for v in values))
+    if state.min_killed:
+        parts.append(f"at least {state.min_killed} killed")
+    if state.text.strip():
+        parts.append(f"search: “{state.text.strip()}”")
+    return parts
+
+
+def filters_text(view: View) -> str:
+    return "Period: " + period_text(view) + " · " + " · ".join(p[0].upper() + p[1:] for p in filter_parts(view.state))
+
+
+def _host(url: str) -> str:
+    host = urlsplit(url).hostname or ""
+    return host[4:] if host.startswith("www.") else host
+
+
+def sources_text(sources: pd.DataFrame) -> str:
+    """The footnote's sources: each report's URL when there are few, else the web sites they come from."""
+    if sources.empty:
+        return "Sources: none in the ledger for these incidents."
+    if len(sources) <= FULL_URLS_UP_TO:
+        cites = [f"{s['source_name']}, {s['url']}" for _, s in sources.iterrows()]
+        return "Sources: " + "; ".join(cites) + "."
+    hosts = pd.Series([_host(u) if safe_url(u) else "" for u in sources["url"]], dtype=object)
+    counts = hosts[hosts != ""].value_counts()
+    ranked = sorted(counts.index, key=lambda h: (-counts[h], h))
+    listed = ranked[:10]
+    more = f" and {len(ranked) - len(listed)} more" if len(ranked) > len(listed) else ""
+    offline = int((hosts == "").sum())
+    if not ranked:
+        return f"Sources: {len(sources)} reports kept in the project archive (seeds/)."
+    kept = f"; {offline} kept in the project archive" if offline else ""
+    return (f"Sources: {len(sources)} reports from {len(ranked)} site{'s' * (len(ranked) != 1)}: "
+            + ", ".join(listed) + more + kept
+            + ". Every report with its URL: the brief (incidents brief) or the data export.")
+
+
+MAP_KEY = ("Marker size grows with people killed; a hollow marker in a shaded circle means only the district, "
+           "province or border stretch is known.")
+
+
+def footnote_text(view: View, chart: str | None = None) -> str:
+    key = MAP_KEY + " " if chart == "map" else ""
+    return (f"{key}Data as of {view.as_of} (latest publication in the sources ledger). "
+            f"{sources_text(view.sources)} {MAP_CREDITS}. Made with borderwatch.")
+
+
+def dashboard_link(state: FilterState, base_url: str = DEFAULT_BASE_URL) -> str:
+    """The URL that reopens this view in the dashboard (same query parameters as the page writes)."""
+    q = filters.to_query(state)
+    base = base_url if base_url.endswith("/") or "?" in base_url else base_url + "/"
+    return base + ("?" + urlencode(q, doseq=True) if q else "")
+
+
+def chart_title(chart: str, view: View) -> str:
+    what = {"timeline": "Security incidents over time",
+            "map": "Where security incidents happened",
+            "aggregate": f"Security incidents and people killed per {view.state.agg}"}[chart]
+    return f"{what}: {subject(view.state)}"
+
+
+# --- figures ----------------------------------------------------------------------------------
+
+def _mercator_y(lat: float) -> float:
+    return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+
+def map_extent(df: pd.DataFrame) -> tuple[tuple[float, float], tuple[float, float]]:
+    """The focus area (AFG–TJK), widened so every mapped incident of the view is inside."""
+    lon, lat = list(charts.FOCUS_LON), list(charts.FOCUS_LAT)
+    m = df[charts.mappable(df)] if len(df) else df
+    if len(m):
+        pad = 0.6
+        lon = [min(lon[0], float(m["longitude"].min()) - pad), max(lon[1], float(m["longitude"].max()) + pad)]
+        lat = [min(lat[0], float(m["latitude"].min()) - pad), max(lat[1], float(m["latitude"].max()) + pad)]
+    return (lon[0], lon[1]), (lat[0], lat[1])
+
+
+def map_aspect(lon_range, lat_range) -> float:
+    """Height / width of a mercator map of this extent."""
+    return (_mercator_y(lat_range[1]) - _mercator_y(lat_range[0])) / math.radians(lon_range[1] - lon_range[0])
+
+
+def aggregate_figure(per: pd.DataFrame | None, freq: str = "month", height: int = 420) -> go.Figure:
+    """The per-period chart on its own: stacked incidents by type, killed (best, low–high whisker) on the right."""
+    fig = go.Figure()
+    for t in charts.aggregate_traces(per, freq) if per is not None else []:
+        if t.meta.get("role") == "killed":
+            fig.add_trace(t.update(yaxis="y2", showlegend=True))
+        else:
+            fig.add_trace(t.update(showlegend=True))
+    fig.update_layout(
+        template=TEMPLATE, font=FONT, height=height, barmode="stack", bargap=0.15, margin=dict(l=10, r=10, t=10, b=10),
+        yaxis=dict(title=dict(text="incidents"), rangemode="tozero", tickformat="d"),
+        yaxis2=dict(title=dict(text="killed"), overlaying="y", side="right", rangemode="tozero", tickformat="d",
+                    showgrid=False),
+        legend=dict(orientation="h", y=1.02, yanchor="bottom", x=0),
+    )
+    if per is not None and len(per):
+        for axis, top in (("yaxis", per["incidents"].max()), ("yaxis2", per["killed_high"].max())):
+            fig.layout[axis].dtick = max(1, math.ceil(int(top) / 5))  # whole numbers, never a repeated tick
+    if per is None or per.empty:
+        fig.add_annotation(text="No incidents match the filters", x=0.5, y=0.5, xref="paper", yref="paper",
+                           showarrow=False, font=dict(size=14, color="#666"))
+    return fig
+
+
+def base_figure(chart: str, view: View) -> go.Figure:
+    """The dashboard's figure for `chart`, built by the same function with the view's data."""
+    if chart == "timeline":
+        fig = charts.timeline_figure(view.shown, view.per, view.state.lanes, view.state.agg, (view.start, view.end))
+        if view.per is not None and len(view.per):  # whole-number ticks, never the same label twice
+            fig.layout.yaxis2.dtick = max(1, math.ceil(int(view.per["incidents"].max()) / 4))
+            fig.layout.yaxis3.dtick = max(1, math.ceil(int(view.per["killed_high"].max()) / 4))
+        return fig
+    if chart == "map":
+        lon, lat = map_extent(view.shown)
+        return charts.map_figure(view.shown, lon_range=lon, lat_range=lat)
+    if chart == "aggregate":
+        return aggregate_figure(view.per, view.state.agg)
+    raise ValueError(f"unknown chart {chart!r}; choose one of {', '.join(CHARTS)}")
+
+
+def _wrap_lines(text: str, width_px: int, size: float) -> list[str]:
+    if not text:
+        return []
+    chars = max(30, int(width_px / (size * 0.47)))  # Liberation Sans averages under 0.5 em per character
+    return textwrap.wrap(text, chars, break_long_words=True, break_on_hyphens=False) or [""]
+
+
+def _legend(chart: str, fig: go.Figure) -> None:
+    """Print needs a legend where the screen has the sidebar's: one filled symbol per event type shown.
+
+    The data traces leave the legend; legend-only traces (no points) carry the entries, so an entry
+    never takes the hollow symbol of an imprecise first point."""
+    types: list[str] = []
+    for t in fig.data:
+        meta = t.meta if isinstance(t.meta, dict) else {}
+        if meta.get("role") in ("incidents", "point", "handle", "count") and meta.get("event_type") not in types:
+            types.append(meta["event_type"])
+        if meta.get("role") != "border":
+            t.update(showlegend=False)
+    if chart == "aggregate":
+        for t in fig.data:
+            if (t.meta or {}).get("role") in ("count", "killed"):
+                t.update(showlegend=True)
+        return
+    kind = go.Scattergeo if chart == "map" else go.Scatter
+    for etype in sorted(types, key=list(P.EVENT_COLORS).index):
+        fig.add_trace(kind(**({"lon": [None], "lat": [None]} if chart == "map" else {"x": [None], "y": [None]}),
+                           mode="markers", name=P.label(etype), showlegend=True, hoverinfo="skip",
+                           marker=dict(color=P.color(etype), symbol=P.symbol(etype), size=11,
+                                       line=dict(width=0.6, color="white")),
+                           meta={"role": "legend", "event_type": etype}))
+
+
+def _legend_rows(fig: go.Figure, plot_w: int) -> int:
+    names = [t.name or "" for t in fig.data if t.showlegend is not False and (t.showlegend or t.name)
+             and (t.meta or {}).get("role") in ("legend", "border", "count", "killed")]
+    widths = [44 + 6.4 * len(n) for n in names]
+    rows, used = 1, 0.0
+    for w in widths:
+        if used + w > plot_w:
+            rows, used = rows + 1, 0.0
+        used += w
+    return rows if names else 0
+
+
+def decorate(fig: go.Figure, chart: str, title: str, subtitle: str, footnote: str, width: int,
+             height: int | None = None) -> go.Figure:
+    """A copy of `fig` framed for print: title and subtitle above, legend, footnote below, explicit
+    template, white paper, fixed size. For the map, `height=None` fits the plot to the map's aspect."""
+    fig = go.Figure(copy.deepcopy(fig.to_dict()))
+    _legend(chart, fig)
+    pad = 24
+    text_w = width - 2 * pad
+    title_lines = _wrap_lines(title, text_w, TITLE_SIZE)
+    sub_lines = _wrap_lines(subtitle, text_w, SUBTITLE_SIZE)
+    foot_lines = _wrap_lines(footnote, text_w, FOOT_SIZE)
+    if chart == "timeline":
+        lanes = [str(x) for x in (fig.layout.yaxis.categoryarray or ())]
+        left, right = int(max([len(x) for x in lanes] + [4]) * 6.6 + 22), 56
+    elif chart == "aggregate":
+        left, right = 64, 64
+    else:
+        left, right = pad, pad
+    plot_w = width - left - right
+    rows = _legend_rows(fig, plot_w)
+    legend_gap = {"timeline": 46, "map": 8, "aggregate": 8}[chart]
+    ticks = 0 if chart == "map" else 28
+    head = (16 if title_lines or sub_lines else 0) + len(title_lines) * TITLE_SIZE * LINE \
+        + (8 if sub_lines else 0) + len(sub_lines) * SUBTITLE_SIZE * LINE
+    top = int(head + 12 + rows * 21 + legend_gap)
+    foot_h = len(foot_lines) * FOOT_SIZE * LINE
+    bottom = int(ticks + (12 + foot_h + 16 if foot_lines else 8))
+    if chart == "map":
+        geo = fig.layout.geo
+        height = height or int(plot_w * map_aspect(geo.lonaxis.range, geo.lataxis.range)) + top + bottom
+    height = height or 700
+    plot_h = height - top - bottom
+    fig.update_layout(
+        template=TEMPLATE, font=FONT, width=width, height=height, paper_bgcolor="white",
+        margin=dict(l=left, r=right, t=top, b=bottom, autoexpand=False),
+        title=dict(text="<br>".join(charts.esc(x) for x in title_lines), x=pad / width, xanchor="left",
+                   xref="container", y=1 - 16 / height, yref="container", yanchor="top",
+                   font=dict(size=TITLE_SIZE, color="#111"),
+                   subtitle=dict(text="<br>".join(charts.esc(x) for x in sub_lines),
+                                 font=dict(size=SUBTITLE_SIZE, color="#333"))),
+        showlegend=rows > 0, uirevision=None, dragmode=False,
+        legend=dict(orientation="h", x=-(left - pad) / plot_w, xanchor="left", y=1 + legend_gap / plot_h,
+                    yanchor="bottom", font=dict(size=11), itemsizing="constant", traceorder="normal",
+                    bgcolor="rgba(255,255,255,0)"),
+    )
+    # Paper coordinates are relative to the plot area: the footnote starts just under the tick labels.
+    if foot_lines:
+        fig.add_annotation(text="<br>".join(charts.esc(x) for x in foot_lines), xref="paper", yref="paper",
+                           x=-(left - pad) / plot_w, y=-(ticks + 12) / plot_h, xanchor="left", yanchor="top",
+                           align="left", showarrow=False, font=dict(size=FOOT_SIZE, color="#333"))
+    if chart == "map":
+        fig.update_geos(domain=dict(x=[0, 1], y=[0, 1]))
+    return fig
+
+
+def export_figure(chart: str, view: View, width: int | None = None, height: int | None = None,
+                  title: str | None = None) -> go.Figure:
+    """The chart of this view, framed for print (title, filters and period, data-as-of, sources, credits)."""
+    w, h = SIZES[chart]
+    return decorate(base_figure(chart, view), chart, title or chart_title(chart, view), filters_text(view),
+                    footnote_text(view, chart), width or w, height or h)
+
+
+def export_chart(chart: str, view: View, fmt: str, width: int | None = None, height: int | None = None,
+                 scale: float | None = None, title: str | None = None) -> bytes:
+    """Bytes of the chart in png, svg or pdf. PNG defaults to 2x scale (for slides).
+
+    Raises render.ExportUnavailable when Chromium is missing.
+    """
+    if fmt not in render.FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(render.FORMATS)}")
+    if not render.available():
+        render.render(go.Figure(), fmt)  # raises ExportUnavailable with the plain message
+    fig = export_figure(chart, view, width, height, title)
+    return render.render(fig, fmt, width=fig.layout.width, height=fig.layout.height,
+                         scale=scale if scale is not None else DEFAULT_SCALE[fmt])
+
+
+def file_name(chart: str, view: View, fmt: str) -> str:
+    lo, hi = view.start, view.end
+    span = f"_{lo:%Y%m%d}-{hi:%Y%m%d}" if lo and hi else ""
+    border = "-".join(view.state.borders) if view.state.borders else "all-borders"
+    return f"borderwatch_{chart}_{border}{span}.{fmt}"
+
+
+def with_view_settings(state: FilterState, lanes: str | None = None, agg: str | None = None) -> FilterState:
+    return replace(state, lanes=lanes or state.lanes, agg=agg or state.agg)
