@@ -24,12 +24,11 @@ pages = [
     st.Page(PAGES / "method.py", title="Method", icon=":material/menu_book:", url_path="method"),
 ]
 
-# --- Extra pages register here. ---------------------------------------------------------------
-# The review page for machine-extracted records lives in app_pages/review.py (owned by the
-# extraction work); it is added automatically once the file exists. Pages can share the cached
-# dataset with `from app_pages.common import load`.
-REVIEW_PAGE = PAGES / "review.py"
-if REVIEW_PAGE.exists():
-    pages.append(st.Page(REVIEW_PAGE, title="Review extracted", icon=":material/rule:", url_path="review"))
+# Maintainer pages: review machine-extracted records; upload and check a CSV (saving into data/
+# only when BORDERWATCH_ALLOW_SAVE=1). Pages share the cached dataset via `app_pages.common.load`.
+pages += [
+    st.Page(PAGES / "review.py", title="Review extracted", icon=":material/rule:", url_path="review"),
+    st.Page(PAGES / "maintain.py", title="Upload CSV", icon=":material/upload_file:", url_path="maintain"),
+]
 
 st.navigation(pages, position="top").run()

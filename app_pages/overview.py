@@ -15,10 +15,11 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.common import as_of_text, footer, load
-from incidents import aggregate, brief, charts, filters, render
+from incidents import brief, charts, filters, render
 from incidents import export as data_export
 from incidents import figure_export as fe
 from incidents import palette as P
+from incidents.view import make_view
 from incidents.filters import FilterState
 from incidents.method import country_name, legend_svg, md_escape, safe_url
 from incidents.schema import DERIVED, EARLIEST_DATE, GEO_PRECISION_MEANING, INCIDENTS
@@ -177,14 +178,13 @@ for w in ss.pop("_url_warnings", ()):  # shown once, on the run that opened the 
     st.warning(f"Link parameter ignored: {md_escape(w)}")
 
 # --- 3. filter ---------------------------------------------------------------------------------
-shown = filters.apply(df_all, state, today, ds.sources)
-undated = filters.apply(df_all, state, today, ds.sources, ignore_dates=True)
-period = state.date_range(today)
+view = make_view(ds, state, today)  # the same function the exports, the brief and the benchmarks use
+shown, undated = view.shown, view.undated
 
 st.markdown(f"Showing **{len(shown)}** of {len(df_all)} incidents · data as of {as_of_text(ds)}")
 
 # --- 4. headline figures ------------------------------------------------------------------------
-h = aggregate.headline(shown, today, undated, period)
+h = view.headline
 c1, c2, c3, c4, c5 = st.columns(5)
 if h.change:
     ch = h.change
@@ -207,11 +207,7 @@ c5.metric("Since last incident", "—" if h.days_since is None else f"{h.days_si
 # --- 5. map and timeline (linked selection) ---------------------------------------------------
 epoch = ss.get(EPOCH, 0)
 map_key, tl_key = f"map-{state.key()}-{epoch}", f"timeline-{state.key()}-{epoch}"
-start, end = period
-if start is None:
-    s_, e_ = filters.date_interval(shown) if len(shown) else (None, None)
-    start = s_.min().date() if s_ is not None else None
-    end = e_.max().date() if e_ is not None else None
+start, end = view.start, view.end
 
 left, right = st.columns([1, 1], gap="small")
 with left:
@@ -233,7 +229,9 @@ with right:
                                help="Counts and killed per week or per month (the bars below the timeline)")
     lanes = ss.get(K["lanes"]) or "type"
     agg = ss.get(K["agg"]) or "month"
-    per = aggregate.per_period(shown, agg, start, end) if len(shown) else None
+    if (lanes, agg) != (state.lanes, state.agg):  # a lane or period switch made in this very run
+        view = make_view(ds, replace(state, lanes=lanes, agg=agg), today)
+    per = view.per
     tl_fig = charts.timeline_figure(shown, per, lanes, agg, (start, end), height=372)
     tl_event = st.plotly_chart(tl_fig, key=tl_key, on_select="rerun", selection_mode=("points", "box"),
                                config=PLOTLY_CONFIG, theme=None)
@@ -246,7 +244,7 @@ with right:
 ss[CHART_KEYS] = {"map": map_key, "timeline": tl_key}
 
 # --- 5b. exports of exactly this view (rendered only when a button is clicked) --------------------
-xview = fe.View(ds, replace(state, lanes=lanes, agg=agg), today, shown, undated, start, end, per, h)
+xview = view
 can_render = render.available()
 NO_CHROMIUM = ("Chart and PDF exports need Chromium, which is not installed on this server "
                "(`apt-get install chromium`). Data downloads and the HTML brief still work.")

@@ -26,6 +26,7 @@ from . import charts, render
 from . import figure_export as fe
 from .errors import IncidentsError
 from .method import ATTRIBUTION, safe_url
+from .view import View
 
 PAPERS = {"a4": "A4", "letter": "Letter"}
 CHART_WIDTH = 820  # CSS px the charts are drawn at; the page scales them to its text width
@@ -51,7 +52,7 @@ def _int(v) -> int | None:
 
 # --- pieces -----------------------------------------------------------------------------------
 
-def numbered_sources(view: fe.View, incidents: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, list[int]]]:
+def numbered_sources(view: View, incidents: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, list[int]]]:
     """The ledger rows of `incidents`, numbered 1.. in order of first citation in the table
     (incidents in table order, each incident's reports by publication date); and per incident its numbers."""
     src = view.ds.sources
@@ -67,7 +68,7 @@ def numbered_sources(view: fe.View, incidents: pd.DataFrame) -> tuple[pd.DataFra
     return src, refs
 
 
-def headline_rows(view: fe.View) -> list[tuple[str, str, str]]:
+def headline_rows(view: View) -> list[tuple[str, str, str]]:
     """(label, value, note) for the headline figures."""
     h = view.headline
     rows = [
@@ -92,7 +93,7 @@ def headline_rows(view: fe.View) -> list[tuple[str, str, str]]:
     return rows
 
 
-def chart_svg(chart: str, view: fe.View) -> str:
+def chart_svg(chart: str, view: View) -> str:
     """The chart as an inline <svg> sized by the page (no title or footnote: the brief carries them)."""
     fig = fe.decorate(fe.base_figure(chart, view), chart, "", "", "", CHART_WIDTH,
                       None if chart == "map" else 440)
@@ -141,7 +142,7 @@ ol.sources li { margin-bottom: 0.8mm; break-inside: avoid; }
 """
 
 
-def build_html(view: fe.View, paper: str = "a4", base_url: str = fe.DEFAULT_BASE_URL, with_charts: bool = True,
+def build_html(view: View, paper: str = "a4", base_url: str = fe.DEFAULT_BASE_URL, with_charts: bool = True,
                max_rows: int = MAX_ROWS, made: date | None = None) -> str:
     """The brief as one self-contained HTML document.
 
@@ -286,12 +287,12 @@ def html_to_pdf(document: str, timeout: float = PDF_TIMEOUT) -> bytes:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def build_pdf(view: fe.View, paper: str = "a4", base_url: str = fe.DEFAULT_BASE_URL,
+def build_pdf(view: View, paper: str = "a4", base_url: str = fe.DEFAULT_BASE_URL,
               timeout: float = PDF_TIMEOUT) -> bytes:
     if render.chromium_path() is None:
         html_to_pdf("", timeout)  # raises ExportUnavailable with the plain message
     return html_to_pdf(build_html(view, paper, base_url), timeout)
 
 
-def file_name(view: fe.View, fmt: str) -> str:
+def file_name(view: View, fmt: str) -> str:
     return fe.file_name("brief", view, fmt)

@@ -48,7 +48,7 @@ def _table_for(frame: pd.DataFrame | None, path: Path) -> S.Table:
 
 @command("validate", "check data files and report every problem as file:row:column")
 def cmd_validate(args) -> int:
-    from .validate import check_dataset
+    from .validate import check_dataset, sort_problems
 
     targets = [Path(p) for p in args.paths] or [store.data_dir(args.data)]
     problems: list[Problem] = []
@@ -58,16 +58,16 @@ def cmd_validate(args) -> int:
             inc_path, src_path = store.table_path(target, S.INCIDENTS), store.table_path(target, S.SOURCES)
             inc, p1 = store.read_table(inc_path)
             src, p2 = store.read_table(src_path)
-            problems += p1 + p2 + check_dataset(inc, src, str(inc_path), str(src_path))
+            problems += sort_problems(p1 + p2 + check_dataset(inc, src, str(inc_path), str(src_path)))
             rows += sum(len(f) for f in (inc, src) if f is not None)
         else:
-            frame, p = store.read_table(target)
-            problems += p
+            frame, found = store.read_table(target)
             if frame is not None:
                 rows += len(frame)
                 table = _table_for(frame, target)
-                problems += (check_dataset(frame, None, str(target)) if table is S.INCIDENTS
-                             else check_dataset(None, frame, src_file=str(target)))
+                found += (check_dataset(frame, None, str(target)) if table is S.INCIDENTS
+                          else check_dataset(None, frame, src_file=str(target)))
+            problems += sort_problems(found)
     _print_problems(problems)
     status = "FAILED" if any(p.is_error for p in problems) else "OK"
     print(f"{status}: {rows} rows checked in {', '.join(map(str, targets))}; {_summary(problems)}")
@@ -91,9 +91,11 @@ def cmd_add(args) -> int:
     with store.locked(directory):
         inc, p1 = _read_or_empty(inc_path, S.INCIDENTS)
         src, p2 = _read_or_empty(src_path, S.SOURCES)
-        if inc is None or src is None:
+        if inc is None or src is None or any(p.is_error for p in p1 + p2):
+            # Rewriting a table whose rows could not all be read would drop those rows for good.
             _print_problems(p1 + p2, sys.stderr)
-            print("nothing added: fix the data files first (see above)", file=sys.stderr)
+            print("nothing added: fix the data files first (see above; `incidents validate` lists every problem)",
+                  file=sys.stderr)
             return 1
         plan = (plan_add_sources(inc, src, new, str(new_path)) if args.sources
                 else plan_add(inc, src, new, str(new_path), str(inc_path), str(src_path)))
@@ -103,15 +105,18 @@ def cmd_add(args) -> int:
             if not args.sources:
                 store.write_table(plan.incidents, inc_path, S.INCIDENTS)
     rejected_path = new_path.with_name(new_path.stem + ".rejected.csv")
-    if len(plan.rejected):
-        store.write_bytes_atomic(rejected_path, plan.rejected.to_csv(index=False, lineterminator="\n").encode("utf-8"))
-    _print_problems(plan.problems)
+    # Rows the reader could not split into cells are rejected too; their reason names the row.
+    unreadable = pd.DataFrame({"rejected_because": [str(p) for p in read_problems if p.is_error]})
+    rejected = pd.concat([plan.rejected, unreadable], ignore_index=True) if len(unreadable) else plan.rejected
+    if len(rejected):
+        store.write_bytes_atomic(rejected_path, rejected.to_csv(index=False, lineterminator="\n").encode("utf-8"))
+    _print_problems(read_problems + plan.problems)
     for w in plan.warnings:
         print(f"warning: {w}")
     kind = "ledger rows" if args.sources else "incidents"
-    print(f"added {len(plan.accepted)} {kind} to {directory}; rejected {len(plan.rejected)}"
-          + (f" (written with reasons to {rejected_path})" if len(plan.rejected) else ""))
-    return 1 if len(plan.rejected) else 0
+    print(f"added {len(plan.accepted)} {kind} to {directory}; rejected {len(rejected)}"
+          + (f" (written with reasons to {rejected_path})" if len(rejected) else ""))
+    return 1 if len(rejected) else 0
 
 
 def _read_or_empty(path: Path, table: S.Table):

@@ -88,10 +88,10 @@ def derive_ledger(incidents: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFram
     df["source_count"] = df["incident_id"].map(g.size()).fillna(0).astype("Int64")
     claims = sources.dropna(subset=["claim_killed"]).groupby("incident_id")["claim_killed"]
     lo, hi = df["incident_id"].map(claims.min()), df["incident_id"].map(claims.max())
-    df["killed_low"] = lo.fillna(df["killed"]).astype("Int64")
-    df["killed_high"] = hi.fillna(df["killed"]).astype("Int64")
+    df["killed_low"] = lo.astype("Int64").fillna(df["killed"])
+    df["killed_high"] = hi.astype("Int64").fillna(df["killed"])
     disputes = _disputes(sources)
-    df["disputed_fields"] = df["incident_id"].map(disputes).fillna("").astype(str)
+    df["disputed_fields"] = df["incident_id"].map(disputes).astype(object).fillna("").astype(str)
     df["disputed"] = df["disputed_fields"] != ""
     return df
 

@@ -18,6 +18,7 @@ from urllib.parse import parse_qs, urlsplit
 from . import export, filters, render, store
 from . import figure_export as fe
 from .errors import IncidentsError
+from .view import View, make_view
 
 CHART_FORMATS = tuple(render.FORMATS)
 DATA_FORMATS = ("csv", "geojson", "xlsx")
@@ -110,7 +111,7 @@ def _view(args):
     if ds.errors:
         print(f"warning: {len(ds.errors)} data problems; rows with errors are left out (run `incidents validate`)",
               file=sys.stderr)
-    return fe.make_view(ds, state_from_args(args, ds))
+    return make_view(ds, state_from_args(args, ds))
 
 
 def _format(args, allowed: tuple[str, ...]) -> str:
@@ -134,7 +135,7 @@ def _write(path: str, data: bytes) -> Path:
     return out
 
 
-def _describe(view: fe.View) -> str:
+def _describe(view: View) -> str:
     n = len(view.shown)
     return f"{n} incident{'s' * (n != 1)}; {fe.filters_text(view)}"
 

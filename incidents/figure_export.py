@@ -5,8 +5,8 @@ Pure plotly + pandas (never imports streamlit). The figures come from `incidents
 builders, hence the same colours as the screen); this module only frames them for print and renders
 them through `incidents.render` (one warm kaleido server, serialised by a lock).
 
-`make_view` is the one place that turns (dataset, filter state, today) into what a view shows; the
-dashboard's download buttons, `incidents export` and the brief all go through it, so they agree.
+`incidents.view.make_view` is the one place that turns (dataset, filter state, today) into what a view
+shows; the dashboard, its download buttons, `incidents export` and the brief all go through it.
 """
 
 from __future__ import annotations
@@ -15,18 +15,18 @@ import copy
 import math
 import os
 import textwrap
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date
 from urllib.parse import urlencode, urlsplit
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from . import aggregate, charts, filters, render
+from . import charts, filters, render
 from . import palette as P
-from .dataset import Dataset
-from .filters import FOCUS_BORDER, NO_BORDER, FilterState
+from .filters import NO_BORDER, FilterState
 from .method import country_name, safe_url
+from .view import View
 
 CHARTS = ("timeline", "map", "aggregate")
 CHART_LABELS = {"timeline": "Timeline", "map": "Map", "aggregate": "Incidents and killed per period"}
@@ -42,47 +42,6 @@ DEFAULT_SCALE = {"png": 2, "svg": 1, "pdf": 1}
 TITLE_SIZE, SUBTITLE_SIZE, FOOT_SIZE = 20, 13, 11
 LINE = 1.35  # line height factor
 FULL_URLS_UP_TO = 3  # a footnote cites up to this many reports by full URL; beyond, outlets with their sites
-
-
-# --- the view ---------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class View:
-    """Everything one dashboard view shows: the filter state, the shown incidents, their period."""
-
-    ds: Dataset
-    state: FilterState
-    today: date
-    shown: pd.DataFrame
-    undated: pd.DataFrame  # every filter except the dates (for the previous-period comparison)
-    start: date | None  # the period drawn (the filter's range, else the span of the shown incidents)
-    end: date | None
-    per: pd.DataFrame | None
-    headline: aggregate.Headline
-
-    @property
-    def sources(self) -> pd.DataFrame:
-        """Ledger rows of the shown incidents."""
-        return self.ds.sources[self.ds.sources["incident_id"].isin(set(self.shown["incident_id"]))]
-
-    @property
-    def as_of(self) -> str:
-        return self.ds.as_of.date().isoformat() if self.ds.as_of is not None else "n/a"
-
-
-def make_view(ds: Dataset, state: FilterState, today: date | None = None) -> View:
-    """The view a dashboard with this filter state shows (same functions, same order as the page)."""
-    today = today or date.today()
-    shown = filters.apply(ds.incidents, state, today, ds.sources)
-    undated = filters.apply(ds.incidents, state, today, ds.sources, ignore_dates=True)
-    period = state.date_range(today)
-    start, end = period
-    if start is None and len(shown):
-        s_, e_ = filters.date_interval(shown)
-        start, end = s_.min().date(), e_.max().date()
-    per = aggregate.per_period(shown, state.agg, start, end) if len(shown) else None
-    return View(ds, state, today, shown, undated, start, end, per,
-                aggregate.headline(shown, today, undated, period))
 
 
 # --- words ------------------------------------------------------------------------------------

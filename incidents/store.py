@@ -132,7 +132,11 @@ def parse_csv(text: str, file: str) -> tuple[pd.DataFrame | None, list[Problem]]
     frame = raw.iloc[1:, :n]
     frame.columns = header
     frame.index = pd.RangeIndex(len(frame))
-    return _finish_header(frame, header, file, [])
+    return _finish_header(frame, header, file, [] if len(frame) else [_header_only(file)])
+
+
+def _header_only(file: str) -> Problem:
+    return Problem(file, None, None, "file has a header but no data rows", expected="at least one data row")
 
 
 def _fields_match(text: str, raw: pd.DataFrame, n: int) -> bool:
@@ -157,7 +161,13 @@ def _commas(column: pd.Series) -> int:
 
 
 def _clean_name(name: str) -> str:
-    return name.replace("\ufeff", "").strip()
+    """A header name without BOMs and surrounding spaces; line breaks and other invisible control
+    characters are shown as escapes (\\n, \\u202e) so a report line can never be split or reordered."""
+    name = name.replace("\ufeff", "").strip()
+    return _INVISIBLE.sub(lambda m: repr(m.group())[1:-1], name)
+
+
+_INVISIBLE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def _finish_header(frame: pd.DataFrame, header: list[str], file: str,
@@ -168,6 +178,9 @@ def _finish_header(frame: pd.DataFrame, header: list[str], file: str,
         return None, [Problem(file, 1, name, "column appears more than once in the header",
                               found=name, expected="each column once") for name in repeated]
     frame.columns = header
+    if not any(header):
+        return None, [Problem(file, 1, None, "the header row has no column names", found=",".join(header),
+                              expected="a header row naming the columns")]
     if "" in header:
         keep, names = [], []
         for i, h in enumerate(header):
@@ -212,6 +225,7 @@ def _parse_slow(text: str, file: str, header: list[str] | None = None) -> tuple[
     base = 0  # lines consumed by earlier readers (after a resynchronisation)
     rows, row_numbers = [], []
     record = 1
+    records_seen = False
     while True:
         start = base + reader.line_num
         try:
@@ -225,6 +239,7 @@ def _parse_slow(text: str, file: str, header: list[str] | None = None) -> tuple[
                                     expected='properly quoted CSV (a cell holding a comma, quote or line break is '
                                              'enclosed in "...", with each " inside it doubled)'))
             # Resume on the line after the bad record began (after its last line for a mid-record error).
+            records_seen = True
             resume = start + 1 if "end of data" in str(exc) else max(start + 1, base + reader.line_num)
             base = resume
             reader = csv.reader(iter(lines[resume:]), strict=True)
@@ -232,8 +247,9 @@ def _parse_slow(text: str, file: str, header: list[str] | None = None) -> tuple[
         record += 1
         if not any(f.strip() for f in fields):
             continue
+        records_seen = True
         if len(fields) != len(header):
-            problems.append(Problem(file, record, None, f"row has {len(fields)} fields, header has {len(header)}",
+            problems.append(Problem(file, record, None, f"row has {len(fields)} field{'s' * (len(fields) != 1)}, header has {len(header)}",
                                     found=str(len(fields)), expected=f"{len(header)} comma-separated fields"))
             continue
         rows.append(fields)
@@ -241,6 +257,8 @@ def _parse_slow(text: str, file: str, header: list[str] | None = None) -> tuple[
     frame = pd.DataFrame(rows, columns=range(len(header)), dtype=str) if rows else pd.DataFrame(
         {i: pd.Series(dtype=str) for i in range(len(header))})
     frame.index = pd.Index([n - 2 for n in row_numbers], dtype="int64")
+    if not records_seen:
+        problems.append(_header_only(file))
     return _finish_header(frame, header, file, problems)
 
 
@@ -264,18 +282,32 @@ def read_table(path: Path) -> tuple[pd.DataFrame | None, list[Problem]]:
 
 def write_table(frame: pd.DataFrame, path: Path, table: Table | None = None, backup: bool = True) -> None:
     """Write a frame as CSV atomically; the old file, if any, is kept as `<name>.bak`."""
-    path = Path(path)
+    write_bytes_atomic(Path(path), table_bytes(frame, table), backup=backup)
+
+
+def table_bytes(frame: pd.DataFrame, table: Table | None = None) -> bytes:
+    """The exact bytes `write_table` writes: UTF-8 CSV, LF line ends, schema column order."""
     columns = [c for c in table.names if c in frame.columns] if table else list(frame.columns)
-    extra = [c for c in frame.columns if c not in columns] if table is None else []
-    text = frame[columns + extra].to_csv(index=False, lineterminator="\n")
-    write_bytes_atomic(path, text.encode("utf-8"), backup=backup)
+    text = frame[columns].to_csv(index=False, lineterminator="\n")
+    if "\r" in text:
+        # csv quotes a cell holding "\n" but not one holding a bare "\r" when lines end in "\n";
+        # unquoted, that "\r" would end the row on reading. Quote every cell instead.
+        text = frame[columns].to_csv(index=False, lineterminator="\n", quoting=csv.QUOTE_ALL)
+    return text.encode("utf-8")
 
 
 def write_bytes_atomic(path: Path, data: bytes, backup: bool = False) -> None:
-    """Replace `path` with `data` so readers see the old or the new file, never a partial one."""
+    """Replace `path` with `data` so readers see the old or the new file, never a partial one.
+
+    The data goes to a temporary file in the same directory, is fsynced and renamed over `path`.
+    With `backup`, the current file is first hard-linked (no copy, however large) to a temporary
+    name and renamed to `<name>.bak`, so a crash at any moment leaves `path` complete (old or new)
+    and `.bak` complete (the previous version).
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    bak_tmp = None
     try:
         # mkstemp creates 0600 files; data files are shared documents, so keep the old mode or use 0644.
         os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o644)
@@ -285,14 +317,32 @@ def write_bytes_atomic(path: Path, data: bytes, backup: bool = False) -> None:
             os.fsync(fh.fileno())
         if backup and path.exists():
             bak = path.with_name(path.name + ".bak")
-            bak_tmp = bak.with_name(bak.name + ".tmp")
-            bak_tmp.write_bytes(path.read_bytes())
+            bak_tmp = _backup_copy(path)
             os.replace(bak_tmp, bak)
+            bak_tmp = None
         os.replace(tmp, path)
         _fsync_dir(path.parent)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
+        if bak_tmp is not None:
+            Path(bak_tmp).unlink(missing_ok=True)
         raise
+
+
+def _backup_copy(path: Path) -> str:
+    """A complete copy of `path` under a unique temporary name: a hard link, or a fsynced copy."""
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.bak.", suffix=".tmp")
+    os.close(fd)
+    os.unlink(name)
+    try:
+        os.link(path, name)
+    except OSError:  # a file system without hard links
+        with open(path, "rb") as src, open(name, "wb") as dst:
+            while chunk := src.read(1 << 20):
+                dst.write(chunk)
+            dst.flush()
+            os.fsync(dst.fileno())
+    return name
 
 
 def _fsync_dir(directory: Path) -> None:

@@ -207,7 +207,7 @@ def rules_for(col: S.Column) -> list[Rule]:
                  nonblank(lambda s: s.str.strip().str.fullmatch(_ISO_DATE) & _parsed_dates(s).notna()), _date_hint),
             Rule("date_range", "date is before 1991", "1991-01-01 or later",
                  lambda s: ~(_parsed_dates(s) < pd.Timestamp(S.EARLIEST_DATE))),
-            Rule("date_future", "date is in the future", f"today ({today.date()}) or earlier",
+            Rule("date_future", "date is in the future", "today or earlier",
                  lambda s: ~(_parsed_dates(s) > today)),
         ]
     elif k == S.INT:
@@ -220,7 +220,7 @@ def rules_for(col: S.Column) -> list[Rule]:
                           _number_hint))
         if lo is not None:
             rules.append(Rule("range", f"outside {lo} to {hi}", f"between {lo} and {hi}",
-                              lambda s: ~((_numbers(s) < lo) | (_numbers(s) > hi))))
+                              lambda s: ~(np.isfinite(_numbers(s)) & ((_numbers(s) < lo) | (_numbers(s) > hi)))))
     elif k == S.ENUM:
         rules.append(Rule("enum", "unknown value", "one of " + ", ".join(col.allowed),
                           nonblank(lambda s: s.str.strip().isin(col.allowed)), _enum_hint(col.allowed)))
@@ -281,6 +281,10 @@ def check_header(frame: pd.DataFrame, table: S.Table, file: str, allowed_extra: 
             problems.append(Problem(file, 1, name, "required column is missing from the header",
                                     expected=f"a column named {name!r}"))
     for name in frame.columns:
+        if re.fullmatch(r"\(column \d+\)", name):  # store's name for a column with values but no header
+            problems.append(Problem(file, 1, name, "column has no name in the header but holds values", "",
+                                    "a column name from the schema, or delete the column"))
+            continue
         if name not in table.by_name and name not in allowed_extra:
             guess = process.extractOne(name, table.names, score_cutoff=75)
             hint = f"; did you mean {guess[0]!r}?" if guess else ""

@@ -12,6 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from pypdf import PdfReader
 
+from incidents.view import make_view
 from incidents import brief, dataset, filters, render
 from incidents import figure_export as fe
 
@@ -57,7 +58,7 @@ def ds():
 
 @pytest.fixture(scope="module")
 def view(ds):
-    return fe.make_view(ds, filters.from_query(QUERY), TODAY)
+    return make_view(ds, filters.from_query(QUERY), TODAY)
 
 
 @pytest.fixture(scope="module")
@@ -145,7 +146,7 @@ def test_paper_sizes_and_grayscale_styles(view):
 
 def test_hostile_text_stays_text():
     hostile = dataset.load(HOSTILE)
-    v = fe.make_view(hostile, filters.from_query({"border": "all"}), TODAY)
+    v = make_view(hostile, filters.from_query({"border": "all"}), TODAY)
     document = brief.build_html(v, with_charts=False)
     assert "<script" not in document.lower() and "<img" not in document.lower()
     assert "&lt;script&gt;" in document

@@ -6,7 +6,6 @@ import csv
 from pathlib import Path
 
 import pandas as pd
-import pytest
 
 from incidents.cli import build_parser, main
 
@@ -116,3 +115,23 @@ def test_every_command_has_help():
         assert p.description or sub._name_parser_map[name].format_help(), name
         helps = {a.dest: a.help for a in sub._choices_actions}
         assert helps.get(name), f"command {name} has no help"
+
+
+def test_add_refuses_to_rewrite_a_data_file_with_unreadable_rows(good_dir, tmp_path, capsys):
+    with open(good_dir / "incidents.csv", "a", encoding="utf-8") as fh:
+        fh.write("broken,row,with,too,few,fields\n")
+    before = (good_dir / "incidents.csv").read_bytes()
+    new = write_new(tmp_path / "new.csv", [row()])
+    assert main(["add", str(new), "--data", str(good_dir)]) == 1
+    assert (good_dir / "incidents.csv").read_bytes() == before  # the broken row is not silently dropped
+    assert "nothing added: fix the data files first" in capsys.readouterr().err
+
+
+def test_add_rejects_a_ragged_row_of_the_new_file_with_its_reason(good_dir, tmp_path):
+    new = write_new(tmp_path / "new.csv", [row(incident_id="ok-a")])
+    with open(new, "a", encoding="utf-8") as fh:
+        fh.write("ragged,2024-05-01,day\n")
+    assert main(["add", str(new), "--data", str(good_dir)]) == 1
+    assert read(good_dir / "incidents.csv")["incident_id"].tolist()[-1] == "ok-a"
+    rejected = read(tmp_path / "new.rejected.csv")
+    assert len(rejected) == 1 and ":3:" in rejected["rejected_because"][0]

@@ -20,6 +20,7 @@ from pypdf import PdfReader
 from incidents import charts, dataset, filters, render
 from incidents import figure_export as fe
 from incidents import palette as P
+from incidents.view import make_view
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -36,13 +37,13 @@ def ds():
 @pytest.fixture(scope="module")
 def view(ds):
     """Second half of 2026 on the Tajik–Afghan border (10 incidents, 20 reports)."""
-    return fe.make_view(ds, filters.from_query({"from": "2026-06-01", "to": "2026-11-30"}), TODAY)
+    return make_view(ds, filters.from_query({"from": "2026-06-01", "to": "2026-11-30"}), TODAY)
 
 
 @pytest.fixture(scope="module")
 def one_view(ds):
     """A single incident (two reports): the footnote cites each report's full URL."""
-    return fe.make_view(ds, filters.from_query({"q": "fxd-054", "type": "remote_violence"}), TODAY)
+    return make_view(ds, filters.from_query({"q": "fxd-054", "type": "remote_violence"}), TODAY)
 
 
 def squash(text: str) -> str:
@@ -85,13 +86,13 @@ def pdf_images(data: bytes) -> list[str]:
 def test_subtitle_states_period_and_every_restricting_filter(ds):
     state = filters.from_query({"from": "2025-11-01", "to": "2026-01-31", "border": ["AFG-TJK", "KGZ-TJK"],
                                 "type": "armed_clash"})
-    text = fe.filters_text(fe.make_view(ds, state, TODAY))
+    text = fe.filters_text(make_view(ds, state, TODAY))
     assert text == "Period: 1 Nov 2025 – 31 Jan 2026 · Border: AFG–TJK, KGZ–TJK · Type: armed clash"
     more = filters.from_query({"min_killed": "2", "q": "Darvoz", "country": "TJK", "origin": "curated"})
     assert fe.filter_parts(more) == ["border: AFG–TJK", "country: TJK", "origin: curated", "at least 2 killed",
                                      "search: “Darvoz”"]
-    assert "Border: all borders" in fe.filters_text(fe.make_view(ds, filters.from_query({"border": "all"}), TODAY))
-    rolling = fe.filters_text(fe.make_view(ds, filters.from_query({"preset": "90"}), TODAY))
+    assert "Border: all borders" in fe.filters_text(make_view(ds, filters.from_query({"border": "all"}), TODAY))
+    rolling = fe.filters_text(make_view(ds, filters.from_query({"preset": "90"}), TODAY))
     assert rolling.startswith("Period: last 90 days (24 Aug 2026 – 21 Nov 2026)")
 
 
@@ -109,7 +110,7 @@ def test_footnote_has_as_of_sources_and_credits(view, one_view):
 
 def test_titles_name_the_border(view, ds):
     assert fe.chart_title("map", view) == "Where security incidents happened: the Afghanistan–Tajikistan border"
-    everything = fe.make_view(ds, filters.from_query({"border": "all"}), TODAY)
+    everything = make_view(ds, filters.from_query({"border": "all"}), TODAY)
     assert fe.chart_title("timeline", everything).endswith("Central Asia's borders")
 
 

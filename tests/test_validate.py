@@ -6,7 +6,6 @@ The expected files were written by hand-checking the output once; a change in an
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pandas as pd
