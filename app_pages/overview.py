@@ -216,9 +216,14 @@ with left:
                                 config=PLOTLY_CONFIG, theme=None)
     map_exports = st.container()  # filled below, once the view is complete
     on_map = int(charts.mappable(shown).sum())
-    st.caption(f"{on_map} of {len(shown)} shown incidents mapped · thick line: AFG–TJK border · size: killed · "
-               "hollow marker in a halo: only district, province or border stretch known · scroll to zoom, "
-               "drag to pan, click or box-select to filter the table")
+    if charts.is_aggregated(shown):
+        st.caption(f"{on_map:,} of {len(shown):,} shown incidents mapped, counted per {charts.GRID_DEG:g}° cell "
+                   f"(hover for exact counts) · narrow the filters to {charts.DETAIL_LIMIT:,} or fewer to see "
+                   "and select individual incidents · thick line: AFG–TJK border")
+    else:
+        st.caption(f"{on_map} of {len(shown)} shown incidents mapped · thick line: AFG–TJK border · size: killed · "
+                   "hollow marker in a halo: only district, province or border stretch known · scroll to zoom, "
+                   "drag to pan, click or box-select to filter the table")
 with right:
     controls = st.container(horizontal=True, gap="small")
     controls.segmented_control("Timeline lanes", filters.LANES, key=K["lanes"], required=True,
@@ -237,7 +242,8 @@ with right:
                                config=PLOTLY_CONFIG, theme=None)
     timeline_exports = st.container()
     coarse = int(per["coarse"].sum()) if per is not None else 0
-    st.caption("Bar with hollow marker: date known only to the week or month · below: incidents per "
+    st.caption(("Top: incidents per lane and " + agg + " (darker = fewer) · " if charts.is_aggregated(shown) else
+                "Bar with hollow marker: date known only to the week or month · ") + "below: incidents per "
                f"{agg} by type, ◆ killed (whisker: sources' low–high)."
                + (f" {coarse} incidents dated more coarsely than a {agg} are counted in their first {agg}."
                   if coarse else ""))

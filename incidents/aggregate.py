@@ -140,7 +140,8 @@ def per_period(df: pd.DataFrame, freq: str = "month", start: date | None = None,
     else:
         index = pd.date_range(full.iloc[0], full.iloc[1], freq="MS")
     g = df.assign(_p=p)
-    counts = pd.crosstab(g["_p"], g["event_type"]).reindex(index=index, columns=list(EVENT_TYPES), fill_value=0)
+    counts = g.groupby(["_p", "event_type"], observed=True).size().unstack(fill_value=0) \
+        .reindex(index=index, columns=list(EVENT_TYPES), fill_value=0)
     out = counts.copy()
     out["incidents"] = counts.sum(axis=1)
     for c in ("killed", "killed_low", "killed_high"):

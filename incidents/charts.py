@@ -27,6 +27,7 @@ import shapely
 from plotly.subplots import make_subplots
 
 from . import palette as P
+from .aggregate import period_start
 from .filters import FOCUS_BORDER, NO_BORDER, date_interval
 from .geo import GEO_DIR
 from .schema import EVENT_TYPES
@@ -42,6 +43,13 @@ FOCUS_LAT = (34.9, 41.3)
 HALO_KM = {"district": 20.0, "province": 60.0, "border_area": 30.0}
 PRECISE = ("exact", "near")
 NOT_MAPPED = ("country",)  # a country-level point says nothing about where on the map
+# Above this many incidents the charts draw aggregates (grid cells on the map, a lane x period heat
+# strip on the timeline) so the page stays fast and the figures small; narrowing the filters below it
+# brings the individual incidents back.
+DETAIL_LIMIT = 1000
+GRID_DEG = 0.2  # map cell size in degrees (~20 km) in aggregated mode
+DENSITY_SCALE = "Cividis"  # sequential, readable with colour-vision deficiencies
+HOVER_SUMMARY_LIMIT = 300  # above this many incidents the hover leaves out the summary (the table has it)
 
 # Lane labels for the timeline.
 NO_BORDER_LABEL = "no border"
@@ -56,11 +64,16 @@ def esc(text) -> str:
 
 def wrap(text: str, width: int = 60, max_lines: int = 5) -> str:
     """Escape then wrap with <br> (our own tags are added after escaping)."""
-    lines = textwrap.wrap(str(text), width=width) or [""]
-    if len(lines) > max_lines:
-        lines = lines[:max_lines]
-        lines[-1] += " …"
-    return "<br>".join(esc(line) for line in lines)
+    return wraps(pd.Series([str(text)], dtype=object), width, max_lines).iloc[0]
+
+
+def wraps(texts: pd.Series, width: int = 60, max_lines: int = 5) -> pd.Series:
+    """`wrap` for a whole column at once: escaped text with <br> about every `width` characters."""
+    broken = texts.map(esc).str.replace(rf"(.{{1,{width}}})(?:\s+|$)", "\\1\n", regex=True).str.rstrip()
+    lines = broken.str.split("\n")
+    cut = lines.str.len() > max_lines
+    joined = lines.str.slice(0, max_lines).str.join("<br>")
+    return joined.where(~cut, joined + " …")
 
 
 def border_label(pair: str) -> str:
@@ -77,62 +90,81 @@ def _int(v) -> str:
     return "" if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)) else str(int(v))
 
 
+def _text(s: pd.Series) -> pd.Series:
+    """A column as plain strings ('' for missing)."""
+    return s.astype(object).where(s.notna(), "").astype(str)
+
+
+def _ints(s: pd.Series) -> pd.Series:
+    """Whole numbers as text, '' when unknown."""
+    return s.astype("Int64").astype("str").fillna("").astype(object)
+
+
+def date_texts(df: pd.DataFrame) -> pd.Series:
+    """How each incident's date reads: a day, a day range, or the week/month/year it is known to."""
+    d, e, prec = df["event_date"], df["end_date"], df["date_precision"]
+    day = d.dt.strftime("%Y-%m-%d").astype(object)
+    out = day.where(~(e.notna() & (e != d)), day + " – " + e.dt.strftime("%Y-%m-%d").astype(object))
+    out = out.where(prec != "week", "week of " + day + " (known to the week)")
+    out = out.where(prec != "month", d.dt.strftime("%B %Y").astype(object) + " (known to the month)")
+    out = out.where(prec != "year", d.dt.strftime("%Y").astype(object) + " (known to the year)")
+    return out.where(d.notna(), "date unknown").astype(str)
+
+
+def place_texts(df: pd.DataFrame) -> pd.Series:
+    """The named place from most to least precise (repeats dropped), with its precision."""
+    parts = [_text(df[c]).str.strip() for c in ("location", "admin2", "admin1", "country")]
+    out = parts[0]
+    seen = [parts[0]]
+    for p in parts[1:]:
+        new = (p != "") & ~pd.concat([q == p for q in seen], axis=1).any(axis=1)
+        out = out.where(~new, (out + ", ").where(out != "", "") + p)
+        seen.append(p)
+    prec = _text(df["geo_precision"]).replace("", "unknown")
+    return out.replace("", "no place given") + " (place precision: " + prec + ")"
+
+
+def killed_texts(df: pd.DataFrame) -> pd.Series:
+    """Best estimate with the sources' range when it differs: '5 (sources: 3–5)'."""
+    best, lo, hi = _ints(df["killed"]), _ints(df["killed_low"]), _ints(df["killed_high"])
+    text = best.where(best != "", "?")
+    show = (lo != "") & (hi != "") & ((lo != hi) | (lo != best))
+    rng = (" (sources: " + lo + "–" + hi + ")").where(lo != hi, " (sources: " + lo + ")")
+    text = text.where(~show, text + rng)
+    return text.where((best != "") | (lo != ""), "no figure")
+
+
+def _one(texts, row) -> str:
+    """A per-incident text for a single row (detail views), from the same vectorised function."""
+    return texts(pd.DataFrame([row]).reset_index(drop=True)).iloc[0]
+
+
 def date_text(row) -> str:
-    d, e, prec = row["event_date"], row["end_date"], row["date_precision"]
-    if pd.isna(d):
-        return "date unknown"
-    if prec == "week":
-        return f"week of {d:%Y-%m-%d} (known to the week)"
-    if prec == "month":
-        return f"{d:%B %Y} (known to the month)"
-    if prec == "year":
-        return f"{d:%Y} (known to the year)"
-    if pd.notna(e) and e != d:
-        return f"{d:%Y-%m-%d} – {e:%Y-%m-%d}"
-    return f"{d:%Y-%m-%d}"
+    return _one(date_texts, row)
 
 
 def place_text(row) -> str:
-    parts = [p for p in (row["location"], row["admin2"], row["admin1"], row["country"]) if str(p).strip()]
-    seen: list[str] = []
-    for p in parts:
-        if p not in seen:
-            seen.append(p)
-    place = ", ".join(seen) or "no place given"
-    prec = row["geo_precision"] or "unknown"
-    return f"{place} (place precision: {prec})"
+    return _one(place_texts, row)
 
 
 def killed_text(row) -> str:
-    best, lo, hi = _int(row["killed"]), _int(row["killed_low"]), _int(row["killed_high"])
-    if not best and not lo:
-        return "no figure"
-    text = best or "?"
-    if lo and hi and (lo != hi or lo != best):
-        text += f" (sources: {lo}–{hi})" if lo != hi else f" (sources: {lo})"
-    return text
+    return _one(killed_texts, row)
 
 
 def hover_text(df: pd.DataFrame) -> pd.Series:
     """One hover label per incident: date, place, type, killed, summary (all data text escaped)."""
     if df.empty:
         return pd.Series([], dtype=str, index=df.index)
-
-    def one(row) -> str:
-        injured = _int(row["injured"])
-        lines = [
-            f"<b>{esc(date_text(row))}</b>",
-            esc(place_text(row)),
-            f"type: {esc(P.label(row['event_type']))}"
-            + (f" — {esc(row['sub_event_type'])}" if str(row["sub_event_type"]).strip() else ""),
-            f"killed: {esc(killed_text(row))}" + (f" · injured: {injured}" if injured else ""),
-            wrap(row["summary"]),
-            f"<i>{esc(row['incident_id'])} · {esc(row['origin'])}"
-            + (" · sources disagree" if bool(row.get("disputed", False)) else "") + "</i>",
-        ]
-        return "<br>".join(lines)
-
-    return df.apply(one, axis=1).astype(str)
+    e = lambda s: s.map(esc)  # noqa: E731 - every piece of data text goes through esc
+    sub = _text(df["sub_event_type"]).str.strip()
+    injured = _ints(df["injured"]).replace("0", "")
+    disputed = df["disputed"].fillna(False).astype(bool) if "disputed" in df else pd.Series(False, index=df.index)
+    return ("<b>" + e(date_texts(df)) + "</b><br>" + e(place_texts(df))
+            + "<br>type: " + df["event_type"].map(P.label).map(esc) + (" — " + e(sub)).where(sub != "", "")
+            + "<br>killed: " + e(killed_texts(df)) + (" · injured: " + injured).where(injured != "", "")
+            + ("<br>" + wraps(_text(df["summary"])) if len(df) <= HOVER_SUMMARY_LIMIT else "")
+            + "<br><i>" + e(_text(df["incident_id"])) + " · " + e(_text(df["origin"]))
+            + np.where(disputed, " · sources disagree", "") + "</i>").astype(str)
 
 
 # --- timeline ---------------------------------------------------------------------------------
@@ -189,10 +221,11 @@ def timeline_traces(df: pd.DataFrame, lanes: str = "type", showlegend: bool = Fa
         c, name = P.color(etype), P.label(etype)
         sm = m & span
         if sm.any():
-            xs, ys = [], []
-            for i in df.index[sm]:
-                xs += [start[i], end[i] + pd.Timedelta(hours=23), None]
-                ys += [lane[i], lane[i], None]
+            idx = df.index[sm]
+            xs = np.stack([start[idx].to_numpy(), (end[idx] + pd.Timedelta(hours=23)).to_numpy(),
+                           np.full(len(idx), np.datetime64("NaT"), dtype=start.dtype)], axis=1).ravel()
+            ys = np.stack([lane[idx].to_numpy(object), lane[idx].to_numpy(object),
+                           np.full(len(idx), None, dtype=object)], axis=1).ravel()
             traces.append(go.Scatter(
                 x=xs, y=ys, mode="lines", name=f"{name} (date span)", legendgroup=etype, showlegend=False,
                 line=dict(color=P.rgba(c, 0.45), width=7), hoverinfo="skip", meta={"role": "span", "event_type": etype}))
@@ -278,12 +311,40 @@ def aggregate_traces(per: pd.DataFrame, freq: str = "month") -> list[go.BaseTrac
     return traces
 
 
+def heat_traces(df: pd.DataFrame, lanes: str = "type", freq: str = "month") -> list[go.Heatmap]:
+    """Aggregated timeline: incidents per lane and week/month as a heat strip, exact counts in the hover."""
+    if df.empty:
+        return []
+    p = period_start(df["event_date"], freq)
+    lane = lane_values(df, lanes)
+    g = pd.DataFrame({"lane": lane, "p": p, "k": df["killed"].fillna(0).astype("int64")}) \
+        .groupby(["lane", "p"], observed=True)["k"].agg(["size", "sum"])
+    counts = g["size"].unstack(fill_value=0)
+    killed = g["sum"].unstack(fill_value=0)
+    when = counts.columns.strftime("%B %Y" if freq == "month" else "week of %Y-%m-%d")
+    label = np.char.add(np.asarray(counts.index, dtype=str)[:, None], np.full(counts.shape, ""))
+    text = np.char.add(np.char.add(label, " · "), np.broadcast_to(np.asarray(when, dtype=str), counts.shape))
+    z = counts.to_numpy().astype(float)
+    z[z == 0] = np.nan  # empty cells stay white
+    return [go.Heatmap(
+        x=counts.columns + (pd.Timedelta(days=15) if freq == "month" else pd.Timedelta(days=3)), y=counts.index,
+        z=z, customdata=np.stack([text, killed.reindex_like(counts).to_numpy().astype(int).astype(str)], axis=-1),
+        colorscale=DENSITY_SCALE, showscale=False, xgap=0, ygap=2, name="incidents per period",
+        hovertemplate="%{customdata[0]}<br>%{z:,} incidents · killed %{customdata[1]}<extra></extra>",
+        meta={"role": "heat"})]
+
+
 def timeline_figure(df: pd.DataFrame, per: pd.DataFrame | None = None, lanes: str = "type",
                     freq: str = "month", x_range: tuple | None = None, height: int = 470) -> go.Figure:
-    """Timeline of incidents (top) with counts and killed per week or month (bottom), sharing the date axis."""
+    """Timeline of incidents (top) with counts and killed per week or month (bottom), sharing the date axis.
+
+    Up to DETAIL_LIMIT incidents each is drawn (imprecise dates as spans); above it, the top row is a
+    heat strip of incidents per lane and period.
+    """
     order = lane_order(df, lanes)
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.68, 0.32], vertical_spacing=0.06)
-    for t in timeline_traces(df, lanes, showlegend=(lanes == "border")):
+    top = heat_traces(df, lanes, freq) if is_aggregated(df) else timeline_traces(df, lanes, showlegend=(lanes == "border"))
+    for t in top:
         fig.add_trace(t, row=1, col=1)
     if per is not None:
         for t in aggregate_traces(per, freq):
@@ -295,7 +356,7 @@ def timeline_figure(df: pd.DataFrame, per: pd.DataFrame | None = None, lanes: st
         template=TEMPLATE, font=FONT, height=height, margin=dict(l=10, r=10, t=30, b=10),
         barmode="stack", bargap=0.15, hovermode="closest", showlegend=(lanes == "border"),
         legend=dict(orientation="h", y=1.02, yanchor="bottom", x=0, font=dict(size=10)),
-        annotations=strategic_annotations(df, lanes), uirevision="timeline",
+        annotations=[] if is_aggregated(df) else strategic_annotations(df, lanes), uirevision="timeline",
         yaxis=dict(categoryorder="array", categoryarray=list(reversed(order)), type="category",
                    range=[-0.6, len(order) - 0.4], fixedrange=True, tickfont=dict(size=11)),
         yaxis2=dict(title=dict(text="incidents", font=dict(size=10)), fixedrange=True, rangemode="tozero",
@@ -325,8 +386,12 @@ def _features(name: str) -> list[dict]:
         return json.load(fh)["features"]
 
 
-def _line_xy(geoms, tolerance: float) -> tuple[list, list]:
-    """Lon and lat lists (None between parts) for the outlines of polygons or the lines themselves."""
+def _line_xy(geoms, tolerance: float) -> tuple[np.ndarray, np.ndarray]:
+    """Lon and lat arrays (NaN between parts) for the outlines of polygons or the lines themselves.
+
+    Float arrays, not lists: plotly validates them without a per-value Python loop and ships them to
+    the browser as compact binary, which keeps every rerun of the page fast.
+    """
     lons: list = []
     lats: list = []
     for g in geoms:
@@ -339,9 +404,9 @@ def _line_xy(geoms, tolerance: float) -> tuple[list, list]:
             parts = list(getattr(g, "geoms", [g]))
         for part in parts:
             xy = np.round(np.asarray(part.coords), 3)
-            lons += xy[:, 0].tolist() + [None]
-            lats += xy[:, 1].tolist() + [None]
-    return lons, lats
+            lons += xy[:, 0].tolist() + [np.nan]
+            lats += xy[:, 1].tolist() + [np.nan]
+    return np.asarray(lons, dtype=float), np.asarray(lats, dtype=float)
 
 
 @cache
@@ -401,13 +466,22 @@ def base_traces() -> list[go.Scattergeo]:
     return traces
 
 
-def circle(lat: float, lon: float, km: float, n: int = 36) -> tuple[list[float], list[float]]:
-    """A geodesic-ish circle (good to ~1 % at these radii) as lat and lon lists, closed, clockwise
-    (plotly's geo fill needs clockwise rings, else it fills the rest of the globe)."""
+def circles(lat: np.ndarray, lon: np.ndarray, km: np.ndarray, n: int = 16) -> tuple[np.ndarray, np.ndarray]:
+    """Many circles at once as flat lat/lon arrays, each closed, clockwise and followed by a NaN gap."""
     t = np.linspace(2 * np.pi, 0, n + 1)
-    dlat = km / 110.574 * np.sin(t)
-    dlon = km / (111.320 * np.cos(np.radians(lat))) * np.cos(t)
-    return (lat + dlat).round(4).tolist(), (lon + dlon).round(4).tolist()
+    dlat = (km / 110.574)[:, None] * np.sin(t)
+    dlon = (km / (111.320 * np.cos(np.radians(lat))))[:, None] * np.cos(t)
+    gap = np.full((len(lat), 1), np.nan)
+    la = np.hstack([(lat[:, None] + dlat).round(4), gap]).ravel()
+    lo = np.hstack([(lon[:, None] + dlon).round(4), gap]).ravel()
+    return la, lo
+
+
+def circle(lat: float, lon: float, km: float, n: int = 36) -> tuple[list[float], list[float]]:
+    """One such circle as lat and lon lists, closed and clockwise (plotly's geo fill needs clockwise
+    rings, else it fills the rest of the globe); geodesic-ish, good to ~1 % at these radii."""
+    la, lo = circles(np.array([lat], float), np.array([lon], float), np.array([km], float), n)
+    return la[:-1].tolist(), lo[:-1].tolist()
 
 
 def mappable(df: pd.DataFrame) -> pd.Series:
@@ -431,11 +505,9 @@ def incident_traces(df: pd.DataFrame) -> list[go.Scattergeo]:
         m = d["event_type"] == etype
         halo = m & d["geo_precision"].isin(list(HALO_KM))
         if halo.any():
-            lats, lons = [], []
-            for i in d.index[halo]:
-                la, lo = circle(d.at[i, "latitude"], d.at[i, "longitude"], HALO_KM[d.at[i, "geo_precision"]])
-                lats += la + [None]
-                lons += lo + [None]
+            h = d[halo]
+            lats, lons = circles(h["latitude"].to_numpy(float), h["longitude"].to_numpy(float),
+                                 h["geo_precision"].map(HALO_KM).to_numpy(float))
             traces.append(go.Scattergeo(
                 lon=lons, lat=lats, mode="lines", fill="toself", fillcolor=P.rgba(P.color(etype), 0.16),
                 line=dict(color=P.rgba(P.color(etype), 0.55), width=1, dash="dot"), hoverinfo="skip",
@@ -458,9 +530,57 @@ def incident_traces(df: pd.DataFrame) -> list[go.Scattergeo]:
     return traces
 
 
+def is_aggregated(df: pd.DataFrame) -> bool:
+    """True when a chart of these incidents draws aggregates instead of one mark per incident."""
+    return len(df) > DETAIL_LIMIT
+
+
+def grid_cells(df: pd.DataFrame, deg: float = GRID_DEG) -> pd.DataFrame:
+    """Mapped incidents counted per grid cell: centre, incidents, killed, and the most common type."""
+    d = df[mappable(df)]
+    cols = ["lat", "lon", "incidents", "killed", "top_type", "top_share"]
+    if d.empty:
+        return pd.DataFrame(columns=cols)
+    iy = np.floor(d["latitude"].to_numpy() / deg).astype(np.int64)
+    ix = np.floor(d["longitude"].to_numpy() / deg).astype(np.int64)
+    key = pd.Series(iy * 100_000 + ix, index=d.index)
+    g = pd.DataFrame({"key": key, "type": d["event_type"].astype(str), "killed": d["killed"].fillna(0).astype("int64")})
+    per = g.groupby("key").agg(incidents=("type", "size"), killed=("killed", "sum"))
+    top = g.groupby(["key", "type"]).size().reset_index(name="n").sort_values("n", ascending=False) \
+        .drop_duplicates("key").set_index("key")
+    per["top_type"] = top["type"]
+    per["top_share"] = top["n"] / per["incidents"]
+    per["lat"] = (per.index // 100_000 + 0.5) * deg
+    per["lon"] = (per.index % 100_000 + 0.5) * deg
+    return per.reset_index(drop=True)[cols]
+
+
+def density_traces(df: pd.DataFrame) -> list[go.Scattergeo]:
+    """One marker per grid cell, sized and coloured by the number of incidents, exact counts in the hover."""
+    cells = grid_cells(df)
+    if cells.empty:
+        return []
+    hover = ("<b>" + cells["incidents"].map("{:,}".format) + " incidents</b> in this "
+             + f"{GRID_DEG:g}° cell<br>killed: " + cells["killed"].map("{:,}".format)
+             + "<br>most common: " + cells["top_type"].map(P.label).map(esc)
+             + " (" + (cells["top_share"] * 100).round().astype(int).astype(str) + "%)")
+    size = 5 + 22 * np.sqrt(cells["incidents"] / cells["incidents"].max())
+    return [go.Scattergeo(
+        lon=cells["lon"].round(3), lat=cells["lat"].round(3), mode="markers", name="incidents per cell",
+        marker=dict(size=size.round(1), color=cells["incidents"], colorscale=DENSITY_SCALE, opacity=0.85,
+                    line=dict(width=0.5, color="white"), showscale=True,
+                    colorbar=dict(title=dict(text="incidents", font=dict(size=10)), thickness=10, len=0.5,
+                                  x=0.99, xanchor="right", y=0.02, yanchor="bottom", tickfont=dict(size=9))),
+        hovertext=hover, hovertemplate="%{hovertext}<extra></extra>", meta={"role": "density"})]
+
+
 def map_figure(df: pd.DataFrame, height: int = 470, lon_range=FOCUS_LON, lat_range=FOCUS_LAT) -> go.Figure:
-    """The border map, opening on the Tajik–Afghan border. Offline: our layers only (see module doc)."""
-    fig = go.Figure(base_traces() + incident_traces(df))
+    """The border map, opening on the Tajik–Afghan border. Offline: our layers only (see module doc).
+
+    Up to DETAIL_LIMIT incidents one marker each (with precision halos); above it, counts per grid cell.
+    """
+    marks = density_traces(df) if is_aggregated(df) else incident_traces(df)
+    fig = go.Figure(base_traces() + marks)
     fig.update_geos(
         visible=False,
         showland=False, showcountries=False, showcoastlines=False, showocean=False, showlakes=False,

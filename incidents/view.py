@@ -44,8 +44,11 @@ def make_view(ds: Dataset, state: FilterState, today: date | None = None) -> Vie
     """The view a dashboard with this filter state shows (same functions, same order as the page)."""
     today = today or date.today()
     shown = filters.apply(ds.incidents, state, today, ds.sources)
-    undated = filters.apply(ds.incidents, state, today, ds.sources, ignore_dates=True)
     period = state.date_range(today)
+    # The previous-period comparison needs the data under every filter but the dates; without a
+    # date filter that is simply what is shown.
+    bounded = period[0] is not None or period[1] is not None
+    undated = filters.apply(ds.incidents, state, today, ds.sources, ignore_dates=True) if bounded else shown
     start, end = period
     if start is None and len(shown):
         s_, e_ = filters.date_interval(shown)

@@ -6,6 +6,7 @@ import ast
 import json
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
@@ -108,7 +109,7 @@ def test_imprecise_places_are_hollow_with_halos(dash):
     halos = role(fig, "halo")
     n_halo = dash[charts.mappable(dash)]["geo_precision"].isin(list(charts.HALO_KM)).sum()
     assert n_halo > 0
-    assert sum(list(t.lat).count(None) for t in halos) == n_halo  # one closed ring per imprecise incident
+    assert sum(int(np.isnan(np.asarray(t.lat, float)).sum()) for t in halos) == n_halo  # one ring per incident
     assert all(t.fill == "toself" for t in halos)
 
 
@@ -237,3 +238,49 @@ def test_selected_ids_from_curve_and_index(dash):
     assert charts.selected_ids(fig, ev) == [fig.data[c].customdata[0], fig.data[c].customdata[1]]
     assert charts.selected_ids(fig, {"selection": {"points": [{"customdata": ["fxd-001"]}]}}) == ["fxd-001"]
     assert charts.selected_ids(fig, None) == [] and charts.selected_ids(fig, {}) == []
+
+
+# --- many incidents: aggregated layers -----------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def many():
+    from incidents import dataset, synth
+
+    inc, src = synth.generate(charts.DETAIL_LIMIT * 4, seed=11)
+    return dataset.build(inc, src).incidents
+
+
+def test_many_incidents_map_as_cells_with_exact_counts(many):
+    fig = charts.map_figure(many)
+    assert not role(fig, "incidents") and not role(fig, "halo")
+    (cells,) = role(fig, "density")
+    counts = np.asarray(cells.marker.color)
+    assert counts.sum() == charts.mappable(many).sum()
+    cell = charts.grid_cells(many).iloc[0]
+    assert f"{cell['incidents']:,} incidents" in cells.hovertext[0]
+
+
+def test_many_incidents_timeline_as_heat_strip_with_exact_counts(many):
+    from incidents import aggregate
+
+    per = aggregate.per_period(many, "month")
+    fig = charts.timeline_figure(many, per, "type", "month")
+    (heat,) = [t for t in fig.data if (t.meta or {}).get("role") == "heat"]
+    assert np.nansum(np.asarray(heat.z, float)) == len(many)
+    assert not [t for t in fig.data if (t.meta or {}).get("role") in ("point", "handle", "span")]
+    assert not fig.layout.annotations
+
+
+def test_figure_payload_stays_small_on_both_sides_of_the_threshold(many):
+    from incidents import aggregate
+
+    for df in (many.iloc[: charts.DETAIL_LIMIT], many):
+        per = aggregate.per_period(df, "month")
+        size = len(charts.map_figure(df).to_json()) + len(charts.timeline_figure(df, per).to_json())
+        assert size < 1.5e6, (len(df), size)
+
+
+def test_narrowing_the_filter_brings_individual_incidents_back(many):
+    few = many.iloc[:50]
+    fig = charts.map_figure(few)
+    assert sum(len(t.customdata) for t in role(fig, "incidents")) == charts.mappable(few).sum()

@@ -1,0 +1,1 @@
+"""Speed and size benchmarks for borderwatch (`python -m benchmarks`); see benchmarks/__main__.py."""
