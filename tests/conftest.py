@@ -19,6 +19,22 @@ def good_dir(tmp_path) -> Path:
     return dest
 
 
+@pytest.fixture(scope="session")
+def good():
+    """The incidents of tests/fixtures/good, loaded (3 incidents)."""
+    from incidents import dataset
+
+    return dataset.load(FIXTURES / "good").incidents
+
+
+@pytest.fixture(scope="session")
+def dash():
+    """The incidents of tests/fixtures/dashboard, loaded (synthetic, labelled FIXTURE)."""
+    from incidents import dataset
+
+    return dataset.load(FIXTURES / "dashboard").incidents
+
+
 @pytest.fixture(autouse=True)
 def _no_data_env(monkeypatch):
     """Tests choose their data directory explicitly; a developer's BORDERWATCH_DATA must not leak in."""

@@ -8,22 +8,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from incidents import aggregate, dataset, filters
+from incidents import aggregate, filters
 from incidents.filters import FilterState
 from incidents.schema import EVENT_TYPES
 
 HERE = Path(__file__).resolve().parent
 TODAY = date(2026, 11, 21)
-
-
-@pytest.fixture(scope="module")
-def good():
-    return dataset.load(HERE / "fixtures" / "good").incidents
-
-
-@pytest.fixture(scope="module")
-def dash():
-    return dataset.load(HERE / "fixtures" / "dashboard").incidents
 
 
 def test_headline_on_the_good_fixture(good):

@@ -20,16 +20,6 @@ ROOT = HERE.parent
 
 
 @pytest.fixture(scope="module")
-def good():
-    return dataset.load(HERE / "fixtures" / "good").incidents
-
-
-@pytest.fixture(scope="module")
-def dash():
-    return dataset.load(HERE / "fixtures" / "dashboard").incidents
-
-
-@pytest.fixture(scope="module")
 def hostile():
     return dataset.load(HERE / "fixtures" / "dashboard" / "hostile").incidents
 
