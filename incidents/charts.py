@@ -17,7 +17,6 @@ from __future__ import annotations
 import html
 import json
 import math
-import textwrap
 from functools import cache
 
 import numpy as np

@@ -8,8 +8,10 @@ geocoder lives in `incidents.geocode_online` behind an explicit option.
 from __future__ import annotations
 
 import json
+import os
 import re
 import unicodedata
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -217,18 +219,34 @@ class PolygonIndex:
         if len(x) < self.EXACT_BELOW:
             out[ok] = self._exact(x, y)
             return out
-        ix, iy = np.floor(x / self.CELL).astype(np.int64), np.floor(y / self.CELL).astype(np.int64)
-        keys, inverse = np.unique(ix * 100_000 + iy, return_inverse=True)
-        cx, cy = keys // 100_000, keys % 100_000
-        boxes = shapely.box(cx * self.CELL, cy * self.CELL, (cx + 1) * self.CELL, (cy + 1) * self.CELL)
+        out[ok] = self._cells(x, y, self.CELL, self.LEVELS)
+        return out
+
+    LEVELS = 3  # a crossed cell is split into SPLIT x SPLIT sub-cells, this many times
+    SPLIT = 8
+    _PAD = 1e-9  # cells are tested slightly enlarged, so a point on a cell's edge is surely inside it
+
+    def _cells(self, x: np.ndarray, y: np.ndarray, cell: float, levels: int) -> np.ndarray:
+        """Answer points cell by cell: a cell no polygon edge crosses takes its centre's answer;
+        points in crossed cells go to finer cells, and after the last level to the exact test."""
+        if len(x) < self.EXACT_BELOW or levels == 0:
+            return self._exact(x, y)
+        ix, iy = np.floor(x / cell).astype(np.int64), np.floor(y / cell).astype(np.int64)
+        x0, y0 = ix.min(), iy.min()
+        keys, inverse = np.unique((ix - x0) * (iy.max() - y0 + 1) + (iy - y0), return_inverse=True)
+        cx, cy = keys // (iy.max() - y0 + 1) + x0, keys % (iy.max() - y0 + 1) + y0
+        boxes = shapely.box(cx * cell - self._PAD, cy * cell - self._PAD,
+                            (cx + 1) * cell + self._PAD, (cy + 1) * cell + self._PAD)
         crossed = np.zeros(len(keys), dtype=bool)
         crossed[np.unique(self.edge_tree.query(boxes, predicate="intersects")[0])] = True
-        cell_answer = self._exact((cx + 0.5) * self.CELL, (cy + 0.5) * self.CELL)
+        cell_answer = np.full(len(keys), "", dtype=object)
+        calm = ~crossed
+        cell_answer[calm] = self._exact((cx[calm] + 0.5) * cell, (cy[calm] + 0.5) * cell)
         found = cell_answer[inverse]
         need = crossed[inverse]
-        found[need] = self._exact(x[need], y[need])
-        out[ok] = found
-        return out
+        if need.any():
+            found[need] = self._cells(x[need], y[need], cell / self.SPLIT, levels - 1)
+        return found
 
 
 @dataclass(frozen=True)
@@ -277,17 +295,36 @@ class Geography:
         ok = ~(np.isnan(lat) | np.isnan(lon))
         if not ok.any():
             return pair, km
-        pts = shapely.points(*_to_plane(lon[ok], lat[ok]))
-        p_idx, s_idx = self.segment_tree.query_nearest(pts, all_matches=False)
-        segs = self.segment_tree.geometries[s_idx]
-        nearest = shapely.get_coordinates(shapely.shortest_line(pts[p_idx], segs)).reshape(-1, 2, 2)[:, 1, :]
+        px, py = _to_plane(lon[ok], lat[ok])
+        n = len(px)
+        # GEOS releases the GIL: large inputs are split between two threads, each with whole points.
+        parts = 2 if n >= 100_000 and (os.cpu_count() or 1) > 1 else 1
+        bounds = np.linspace(0, n, parts + 1).astype(int)
+        jobs = [(px[a:b], py[a:b]) for a, b in zip(bounds[:-1], bounds[1:])]
+        if parts > 1:
+            with ThreadPoolExecutor(parts) as pool:
+                results = list(pool.map(lambda job: self._nearest_points(*job), jobs))
+        else:
+            results = [self._nearest_points(*jobs[0])]
+        p_idx = np.concatenate([r[0] + a for r, a in zip(results, bounds[:-1])])
+        s_idx = np.concatenate([r[1] for r in results])
+        nearest = np.concatenate([r[2] for r in results])
         nlon, nlat = _from_plane(nearest[:, 0], nearest[:, 1])
-        sub_pair = np.full(len(pts), "", dtype=object)
-        sub_km = np.full(len(pts), np.nan)
+        sub_pair = np.full(n, "", dtype=object)
+        sub_km = np.full(n, np.nan)
         sub_pair[p_idx] = np.asarray(self.borders, dtype=object)[self.segment_border[s_idx]]
         sub_km[p_idx] = geodesic_km(lat[ok][p_idx], lon[ok][p_idx], nlat, nlon)
         pair[ok], km[ok] = sub_pair, sub_km
         return pair, km
+
+
+    def _nearest_points(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(point index, nearest segment index, nearest point on it) for plane coordinates."""
+        pts = shapely.points(x, y)
+        p_idx, s_idx = self.segment_tree.query_nearest(pts, all_matches=False)
+        segs = self.segment_tree.geometries[s_idx]
+        nearest = shapely.get_coordinates(shapely.shortest_line(pts[p_idx], segs)).reshape(-1, 2, 2)[:, 1, :]
+        return p_idx, s_idx, nearest
 
 
 _CENTRAL_MERIDIAN = 70.0
@@ -348,30 +385,50 @@ def geodesic_km(lat1, lon1, lat2, lon2) -> np.ndarray:
 
     Agrees with geopy.distance.geodesic to well under a metre for the distances used here
     (checked in tests); geopy's per-pair call is too slow for a million rows.
+
+    Up to 20 rounds of the lambda iteration, as always; a point whose lambda comes back unchanged
+    (exactly) has reached the value every later round would also give, so it leaves the loop there
+    with bit-for-bit the answer of 20 rounds, and the remaining rounds run on unsettled points only.
     """
     lat1, lon1, lat2, lon2 = (np.radians(np.asarray(a, dtype=float)) for a in (lat1, lon1, lat2, lon2))
+    lat1, lon1, lat2, lon2 = np.broadcast_arrays(lat1, lon1, lat2, lon2)
+    shape = lat1.shape
+    lat1, lon1, lat2, lon2 = (a.reshape(-1) for a in (lat1, lon1, lat2, lon2))
     L = lon2 - lon1
     U1, U2 = np.arctan((1 - _F) * np.tan(lat1)), np.arctan((1 - _F) * np.tan(lat2))
     sinU1, cosU1, sinU2, cosU2 = np.sin(U1), np.cos(U1), np.sin(U2), np.cos(U2)
-    lam = L
-    for _ in range(20):
+    keys = ("sin_sigma", "cos_sigma", "sigma", "cos2_alpha", "cos_2sm")
+    out = {k: np.empty(L.shape) for k in keys}
+    active = np.arange(L.size)
+    lam, Lx, sU1, cU1, sU2, cU2 = L, L, sinU1, cosU1, sinU2, cosU2
+    for round_ in range(20):
         sin_lam, cos_lam = np.sin(lam), np.cos(lam)
-        sin_sigma = np.hypot(cosU2 * sin_lam, cosU1 * sinU2 - sinU1 * cosU2 * cos_lam)
-        cos_sigma = sinU1 * sinU2 + cosU1 * cosU2 * cos_lam
+        sin_sigma = np.hypot(cU2 * sin_lam, cU1 * sU2 - sU1 * cU2 * cos_lam)
+        cos_sigma = sU1 * sU2 + cU1 * cU2 * cos_lam
         sigma = np.arctan2(sin_sigma, cos_sigma)
         with np.errstate(invalid="ignore", divide="ignore"):
-            sin_alpha = np.where(sin_sigma == 0, 0.0, cosU1 * cosU2 * sin_lam / sin_sigma)
+            sin_alpha = np.where(sin_sigma == 0, 0.0, cU1 * cU2 * sin_lam / sin_sigma)
             cos2_alpha = 1 - sin_alpha**2
-            cos_2sm = np.where(cos2_alpha == 0, 0.0, cos_sigma - 2 * sinU1 * sinU2 / cos2_alpha)
+            cos_2sm = np.where(cos2_alpha == 0, 0.0, cos_sigma - 2 * sU1 * sU2 / cos2_alpha)
         C = _F / 16 * cos2_alpha * (4 + _F * (4 - 3 * cos2_alpha))
-        lam = L + (1 - C) * _F * sin_alpha * (
+        new_lam = Lx + (1 - C) * _F * sin_alpha * (
             sigma + C * sin_sigma * (cos_2sm + C * cos_sigma * (-1 + 2 * cos_2sm**2)))
+        done = (new_lam == lam) if round_ < 19 else np.ones(lam.shape, dtype=bool)
+        for k, v in zip(keys, (sin_sigma, cos_sigma, sigma, cos2_alpha, cos_2sm)):
+            out[k][active[done]] = v[done]
+        if done.all():
+            break
+        keep = ~done
+        active, lam = active[keep], new_lam[keep]
+        Lx, sU1, cU1, sU2, cU2 = Lx[keep], sU1[keep], cU1[keep], sU2[keep], cU2[keep]
+    sin_sigma, cos_sigma, sigma, cos2_alpha, cos_2sm = (out[k] for k in keys)
     u2 = cos2_alpha * (_A**2 - _B**2) / _B**2
     A = 1 + u2 / 16384 * (4096 + u2 * (-768 + u2 * (320 - 175 * u2)))
     Bc = u2 / 1024 * (256 + u2 * (-128 + u2 * (74 - 47 * u2)))
     d_sigma = Bc * sin_sigma * (cos_2sm + Bc / 4 * (cos_sigma * (-1 + 2 * cos_2sm**2)
                                                     - Bc / 6 * cos_2sm * (-3 + 4 * sin_sigma**2) * (-3 + 4 * cos_2sm**2)))
-    return _B * A * (sigma - d_sigma) / 1000.0
+    result = _B * A * (sigma - d_sigma) / 1000.0
+    return result.reshape(shape) if shape else result.reshape(())[()]
 
 
 def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:

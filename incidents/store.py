@@ -1,12 +1,15 @@
 """Reading and writing the data files: the only module that touches incidents.csv and sources.csv.
 
 Reads never guess silently: a file that is not UTF-8, uses the wrong delimiter or has a broken
-header is reported as a Problem. Writes are atomic (temporary file, fsync, rename) and keep the
+header is reported as a Problem. Large clean files are parsed by pyarrow straight from the bytes
+(`_read_fast`); anything it cannot prove clean goes the original way (pandas' C parser, then the
+row-by-row reader), so every report is the same whichever path ran. Writes are atomic (temporary file, fsync, rename) and keep the
 previous file as a `.bak` backup, under a lock so concurrent maintainers cannot lose rows.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import fcntl
 import io
@@ -50,7 +53,7 @@ def decode(raw: bytes, file: str) -> tuple[str | None, list[Problem]]:
     naming what they look like. A few stray NUL bytes in an otherwise UTF-8 file are kept: the rows
     holding them are reported by validation (control character) and every other row is kept.
     """
-    if not raw.strip():
+    if not raw or raw.isspace():  # same as `not raw.strip()`, without copying the file
         return None, [Problem(file, None, None, "file is empty", expected="a header row and data rows")]
     if b"\x00" in raw:
         refused = _binary_kind(raw)
@@ -67,7 +70,7 @@ def decode(raw: bytes, file: str) -> tuple[str | None, list[Problem]]:
                               f"file is not UTF-8: undecodable byte 0x{raw[exc.start]:02x} on line {line}"
                               f"{f'; it looks like {guess}' if guess else ''}. Re-save it as 'CSV UTF-8'",
                               expected="UTF-8")]
-    if not text.strip():
+    if not text or text.isspace():
         return None, [Problem(file, None, None, "file is empty", expected="a header row and data rows")]
     return text, []
 
@@ -109,8 +112,9 @@ def parse_csv(text: str, file: str) -> tuple[pd.DataFrame | None, list[Problem]]
         return None, [Problem(file, None, None, "file is empty", expected="a header row and data rows")]
     first_line = re.split(r"\r\n|\r|\n", text, maxsplit=1)[0]
     if "," not in first_line:
+        bare = re.sub(r'"[^"]*"', "", first_line)  # a quoted name may hold ';' (a one-column file)
         for sep, label in ((";", "semicolons"), ("\t", "tabs")):
-            if sep in first_line:
+            if sep in bare:
                 return None, [Problem(file, 1, None, f"the header is separated by {label}, not commas",
                                       found=first_line[:80], expected="comma-separated values")]
     try:
@@ -120,6 +124,10 @@ def parse_csv(text: str, file: str) -> tuple[pd.DataFrame | None, list[Problem]]
                               expected="a header row of comma-separated column names")]
     header = [_clean_name(h) for h in header]
     n = len(header)
+    frame = _parse_arrow(text, n)
+    if frame is not None and ("\n\n" not in text and "\r\r" not in text and "\n\r" not in text
+                              or _fields_match(text, pd.concat([pd.DataFrame([header]), frame]), n)):
+        return _finish_header(frame, header, file, [] if len(frame) else [_header_only(file)])
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", pd.errors.ParserWarning)
@@ -132,6 +140,96 @@ def parse_csv(text: str, file: str) -> tuple[pd.DataFrame | None, list[Problem]]
     frame = raw.iloc[1:, :n]
     frame.columns = header
     frame.index = pd.RangeIndex(len(frame))
+    return _finish_header(frame, header, file, [] if len(frame) else [_header_only(file)])
+
+
+# Files smaller than this go straight to pandas' C parser: pyarrow's start-up is not worth it.
+ARROW_MIN_BYTES = 1 << 20
+
+
+def _parse_arrow(text: str, n: int, min_bytes: int | None = None) -> pd.DataFrame | None:
+    """The fast path for large well-formed text: see `_arrow_frame`."""
+    if n < 2 or len(text) < (ARROW_MIN_BYTES if min_bytes is None else min_bytes):
+        return None
+    return _arrow_frame(text.encode("utf-8"), n)
+
+
+def _arrow_frame(data, n: int) -> pd.DataFrame | None:
+    """Parse UTF-8 CSV bytes (header record included) with pyarrow's multi-threaded reader.
+
+    Same result as the C-parser path: every cell a string, empty cells '', 'NA' and 'null' kept as
+    text, quoted line breaks inside cells, the header record read as data and then dropped. pyarrow
+    refuses any record whose number of fields is not exactly n (a blank line is a record of one
+    field) and any invalid UTF-8; then this returns None and the caller takes the C-parser path
+    (and from there the row-by-row path that names each bad row), so reports are the same
+    whichever path ran. tests/test_perf_load.py compares both paths on the fixtures.
+    """
+    try:
+        import pyarrow as pa
+        import pyarrow.csv as pacsv
+
+        names = [str(i) for i in range(n)]
+        table = pacsv.read_csv(
+            data if isinstance(data, pa.Buffer) else pa.py_buffer(data),
+            read_options=pacsv.ReadOptions(column_names=names, block_size=16 << 20),
+            parse_options=pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False),
+            convert_options=pacsv.ConvertOptions(column_types={c: pa.string() for c in names}, null_values=[],
+                                                 strings_can_be_null=False, quoted_strings_can_be_null=False,
+                                                 check_utf8=True))
+        if table.num_rows < 1:
+            return None
+        body = table.slice(1)
+        frame = pd.DataFrame({i: pd.Series(body.column(i), dtype="str") for i in range(n)})
+    except Exception:  # noqa: BLE001 - anything pyarrow refuses goes the careful way
+        return None
+    frame.index = pd.RangeIndex(len(frame))
+    return frame
+
+
+def _read_fast(raw: bytes, file: str) -> tuple[pd.DataFrame, list[Problem]] | None:
+    """read_table's fast path for a large, clean file, straight from the bytes (no decoding of the
+    whole text). None whenever any check of `decode` or `parse_csv` could report something: the
+    caller then runs them as usual."""
+    if len(raw) < ARROW_MIN_BYTES or b"\x00" in raw or raw.isspace():
+        return None
+    import pyarrow as pa
+
+    buf = pa.py_buffer(raw)
+    if raw.startswith(codecs.BOM_UTF8):
+        buf = buf.slice(3)
+    end = len(buf)
+    while end and raw[len(raw) - len(buf) + end - 1] in (10, 13):  # parse_csv strips trailing line breaks
+        end -= 1
+    buf = buf.slice(0, end)
+    head = bytes(buf.slice(0, min(end, 1 << 16)))
+    try:
+        prefix = head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(head) - 3:
+            return None
+        prefix = head[: exc.start].decode("utf-8")  # a character cut at the end of the sample
+    lines = re.split(r"\r\n|\r|\n", prefix, maxsplit=1)
+    if len(lines) < 2 or "," not in lines[0]:
+        return None
+    reading = io.StringIO(prefix, newline="")
+    try:
+        header = next(csv.reader(reading, strict=True))
+    except (csv.Error, StopIteration):
+        return None
+    if reading.tell() >= len(prefix):  # the header record may go on past the sample
+        return None
+    header_commas = sum(h.count(",") for h in header)
+    header = [_clean_name(h) for h in header]
+    n = len(header)
+    frame = _arrow_frame(buf, n) if n >= 2 else None
+    if frame is None:
+        return None
+    # pyarrow reads an empty line as a record of empty cells; the C path skips it (keeping the row
+    # numbers). Only when two line breaks meet can there be one, and then the separator count decides.
+    if any(pair in raw for pair in (b"\n\n", b"\r\r", b"\n\r")):
+        inside = sum(_commas(frame[c]) for c in frame.columns) + header_commas
+        if raw.count(b",") - inside != (len(frame) + 1) * (n - 1):
+            return None
     return _finish_header(frame, header, file, [] if len(frame) else [_header_only(file)])
 
 
@@ -274,6 +372,9 @@ def read_table(path: Path) -> tuple[pd.DataFrame | None, list[Problem]]:
         return None, [Problem(file, None, None, "file not found")]
     except OSError as exc:
         return None, [Problem(file, None, None, f"cannot read file: {exc.strerror}")]
+    fast = _read_fast(raw, file)
+    if fast is not None:
+        return fast
     text, problems = decode(raw, file)
     if text is None:
         return None, problems
@@ -289,7 +390,9 @@ def table_bytes(frame: pd.DataFrame, table: Table | None = None) -> bytes:
     """The exact bytes `write_table` writes: UTF-8 CSV, LF line ends, schema column order."""
     columns = [c for c in table.names if c in frame.columns] if table else list(frame.columns)
     text = frame[columns].to_csv(index=False, lineterminator="\n")
-    if "\r" in text:
+    one_name = len(columns) == 1 and any(c in str(columns[0]) for c in ";\t")
+    if "\r" in text or one_name:
+        # One column named with ';' or a tab would read back as a wrongly delimited header: quote it.
         # csv quotes a cell holding "\n" but not one holding a bare "\r" when lines end in "\n";
         # unquoted, that "\r" would end the row on reading. Quote every cell instead.
         text = frame[columns].to_csv(index=False, lineterminator="\n", quoting=csv.QUOTE_ALL)

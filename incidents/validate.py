@@ -3,19 +3,31 @@
 Column rules are derived from the schema's column kinds and run by pandera (lazily, so one bad
 cell never hides another); rules that span columns, rows or tables are vectorised pandas below.
 Each finding is a `Problem` located as file:row:column with what was found and what is expected.
+
+Speed (a million rows): pandera stays the engine for the column rules - measured, its own cost per
+check is small; the time went into the rule bodies. So each rule runs on a column's distinct values
+when they are few (every rule judges a cell on its own, so the answer spread back over the rows is
+the same), stripping and date/number parsing are memoised per column within one validation, set
+membership uses Arrow's is_in (pandas' isin on Arrow strings builds a Python object per value),
+and the two regexes pandas would hand to Python's re run in Arrow with the same meaning.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date
-from typing import Callable
+from functools import partial
+from typing import Callable, Iterator
 
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
+import pyarrow
+import pyarrow.compute as pc
 from rapidfuzz import process
 
 from . import schema as S
@@ -48,16 +60,158 @@ class Rule:
     explain: Callable[[str], tuple[str, str]] | None = None  # value -> (message, expected), for hints
 
 
+# --- Vectorised helpers, memoised per column within one validation -------------------------------
+#
+# Every rule judges each cell on its own, so a rule run on a column's distinct values and spread
+# back over the rows gives exactly the per-row answer; columns with few distinct values (enums,
+# countries, dates, counts, coordinates) are checked that way. Stripping, date and number parsing
+# and the distinct values are computed once per column per validation (`_memo_scope`), not once per
+# rule. Memo entries are keyed by the identity of the column's (immutable) array and hold a
+# reference to it, so an entry can never be confused with another column.
+
+_MEMO: ContextVar[dict | None] = ContextVar("borderwatch_validate_memo", default=None)
+
+
+@contextmanager
+def _memo_scope() -> Iterator[None]:
+    """Share stripped/parsed columns between the rules of one validation."""
+    if _MEMO.get() is not None:
+        yield
+        return
+    token = _MEMO.set({})
+    try:
+        yield
+    finally:
+        _MEMO.reset(token)
+
+
+def _memoised(kind: str, s: pd.Series, compute: Callable[[pd.Series], object]) -> object:
+    memo = _MEMO.get()
+    if memo is None:
+        return compute(s)
+    array = s.array
+    data = getattr(array, "_pa_array", array)  # pandas may re-wrap the same Arrow data per access
+    key = (kind, id(data), len(s))
+    hit = memo.get(key)
+    if hit is not None and hit[0] is data:
+        return hit[1]
+    value = compute(s)
+    memo[key] = (data, value)
+    return value
+
+
+def _arrow(s: pd.Series):
+    """The column's Arrow data when it is an Arrow-backed string column, else None."""
+    array = s.array
+    if isinstance(array, pd.arrays.ArrowStringArray) and hasattr(array, "_pa_array"):
+        return array._pa_array
+    return None
+
+
+def _stripped(s: pd.Series) -> pd.Series:
+    values = _memoised("strip", s, lambda x: x.str.strip().array)
+    return pd.Series(values, index=s.index, name=s.name, copy=False)
+
+
+def _distinct(s: pd.Series) -> tuple[np.ndarray, pd.Series] | None:
+    """(codes, distinct values) of a column, or None when nearly every value differs (then rules
+    run on the column itself). Decided on a sample first, so long unique texts are not hashed."""
+    def compute(x: pd.Series):
+        n = len(x)
+        if n < 1000:
+            return None
+        sample = x.iloc[: 20_000] if n > 40_000 else x
+        if sample.nunique() > 0.5 * len(sample):
+            return None
+        codes, uniques = pd.factorize(x.array)
+        if len(uniques) > 0.5 * n:
+            return None
+        return codes, pd.Series(uniques, copy=False)
+    return _memoised("distinct", s, compute)
+
+
+def _per_value(fn: Callable[[pd.Series], pd.Series], s: pd.Series) -> pd.Series:
+    """fn(s) for an elementwise fn, computed on the distinct values when they are few."""
+    d = _distinct(s)
+    if d is None:
+        return fn(s)
+    codes, uniques = d
+    result = fn(uniques)
+    values = pd.api.extensions.take(result.array, codes, allow_fill=True)
+    return pd.Series(values, index=s.index, name=s.name, copy=False)
+
+
+def _isin(s: pd.Series, values) -> pd.Series:
+    """s.isin(values) for strings, in Arrow (pandas' isin builds a Python scalar per value)."""
+    data = _arrow(s)
+    if data is None:
+        return s.isin(values)
+    if isinstance(values, pd.Series):
+        other = _arrow(values)
+        value_set = other.combine_chunks() if other is not None else pyarrow.array(values.dropna().astype(str).tolist(), pyarrow.string())
+    else:
+        value_set = pyarrow.array([v for v in values if isinstance(v, str)], type=pyarrow.string())
+    value_set = value_set.cast(data.type)
+    result = pc.fill_null(pc.is_in(data, value_set=value_set), False)
+    return pd.Series(result.to_numpy(zero_copy_only=False), index=s.index, name=s.name, copy=False)
+
+
 def _blank(s: pd.Series) -> pd.Series:
-    return s.str.strip() == ""
+    values = _memoised("blank", s, lambda x: (_stripped(x) == "").to_numpy())
+    return pd.Series(values, index=s.index, copy=False)
+
+
+def _converted(kind: str, s: pd.Series, convert: Callable[[pd.Series], pd.Series]) -> pd.Series:
+    """convert(s) (elementwise), memoised for the column and for its distinct values, so a rule
+    run on the distinct values and a row check run on the column share one conversion."""
+    def compute(x: pd.Series):
+        d = _distinct(x)
+        if d is None:
+            return convert(x).array
+        codes, uniques = d
+        values = _memoised(kind, uniques, lambda u: convert(u).array)
+        return pd.api.extensions.take(values, codes, allow_fill=True)
+    return pd.Series(_memoised(kind, s, compute), index=s.index, copy=False)
 
 
 def _parsed_dates(s: pd.Series) -> pd.Series:
-    return pd.to_datetime(s.str.strip(), format="%Y-%m-%d", errors="coerce")
+    return _converted("dates", s, lambda v: pd.to_datetime(v.str.strip(), format="%Y-%m-%d", errors="coerce"))
 
 
 def _numbers(s: pd.Series) -> pd.Series:
-    return pd.to_numeric(s.str.strip(), errors="coerce")
+    return _converted("numbers", s, lambda v: pd.to_numeric(v.str.strip(), errors="coerce"))
+
+
+# Python-regex patterns that pandas cannot hand to Arrow, rewritten for RE2 with the same meaning.
+# FORMULA_START is character classes only, so spelling \uXXXX as \x{XXXX} changes nothing
+# (tests/test_perf_load.py checks every code point).
+_FORMULA_START_RE2 = r"^[ \t\r\n]*[=+\-@\x{ff1d}\x{ff0b}\x{ff0d}\x{ff20}]"
+
+
+def _contains(s: pd.Series, pattern: str, re2_pattern: str) -> pd.Series:
+    data = _arrow(s)
+    if data is None:
+        return s.str.contains(pattern)
+    result = pc.match_substring_regex(data, re2_pattern)
+    return pd.Series(result.to_numpy(zero_copy_only=False), index=s.index, name=s.name, copy=False)
+
+
+def _fullmatch_url(s: pd.Series) -> pd.Series:
+    """s.str.fullmatch(URL_PATTERN, case=False), exactly as Python's re decides it.
+
+    The pattern uses \\s and \\w, which RE2 reads as ASCII classes (and its \\s lacks \\x0b). On
+    cells that are pure ASCII without \\x0b both engines agree, so those go to Arrow; the rest (rare)
+    go through Python's re."""
+    data = _arrow(s)
+    if data is None:
+        return s.str.fullmatch(S.URL_PATTERN, case=False)
+    ascii_ok = pc.and_(pc.string_is_ascii(data), pc.invert(pc.match_substring(data, "\x0b")))
+    fast = pc.match_substring_regex(data, "^(?:" + S.URL_PATTERN + r")\z", ignore_case=True)
+    out = pc.fill_null(fast, False).to_numpy(zero_copy_only=False).copy()
+    rest = ~pc.fill_null(ascii_ok, False).to_numpy(zero_copy_only=False)
+    if rest.any():
+        out[rest] = s[rest].str.fullmatch(S.URL_PATTERN, case=False).to_numpy(dtype=bool, na_value=False)
+    return pd.Series(out, index=s.index, name=s.name, copy=False)
 
 
 def _date_hint(value: str) -> tuple[str, str]:
@@ -169,10 +323,10 @@ def _country_hint(value: str) -> tuple[str, str]:
 
 
 def _border_ok(s: pd.Series) -> pd.Series:
-    parts = s.str.strip().str.split("-", n=1, expand=True).reindex(columns=[0, 1]).fillna("")
+    parts = _stripped(s).str.split("-", n=1, expand=True).reindex(columns=[0, 1], fill_value="").fillna("")
     a, b = parts[0], parts[1]
-    return (s.str.strip().str.fullmatch(S.BORDER_PATTERN)
-            & a.isin(S.COUNTRY_CODES) & b.isin(S.COUNTRY_CODES) & (a < b))
+    return (_stripped(s).str.fullmatch(S.BORDER_PATTERN)
+            & _isin(a, S.COUNTRY_CODES) & _isin(b, S.COUNTRY_CODES) & (a < b))
 
 
 def _border_hint(value: str) -> tuple[str, str]:
@@ -193,18 +347,18 @@ def rules_for(col: S.Column) -> list[Rule]:
     k = col.kind
     if k in (S.TEXT, S.URL):
         rules.append(Rule("control", "cell contains an invisible control character", "visible text only",
-                          lambda s: ~s.str.contains(CONTROL_CLASS), _control_hint))
+                          lambda s: ~_contains(s, CONTROL_CLASS, CONTROL_CLASS), _control_hint))
     if k == S.TEXT:
         rules.append(Rule("formula", "text would run as a spreadsheet formula", "text not starting with =, +, -, @",
-                          lambda s: ~s.str.contains(FORMULA_START), _formula_hint))
+                          lambda s: ~_contains(s, FORMULA_START, _FORMULA_START_RE2), _formula_hint))
     if k == S.ID:
         rules.append(Rule("id", "not a valid id", "letters, digits, '-', '_', '.', ':'; at most 100 characters",
-                          nonblank(lambda s: s.str.strip().str.fullmatch(S.ID_PATTERN)), _id_hint))
+                          nonblank(lambda s: _stripped(s).str.fullmatch(S.ID_PATTERN)), _id_hint))
     elif k == S.DATE:
         today = pd.Timestamp(date.today())
         rules += [
             Rule("date", "not an ISO date", "YYYY-MM-DD",
-                 nonblank(lambda s: s.str.strip().str.fullmatch(_ISO_DATE) & _parsed_dates(s).notna()), _date_hint),
+                 nonblank(lambda s: _stripped(s).str.fullmatch(_ISO_DATE) & _parsed_dates(s).notna()), _date_hint),
             Rule("date_range", "date is before 1991", "1991-01-01 or later",
                  lambda s: ~(_parsed_dates(s) < pd.Timestamp(S.EARLIEST_DATE))),
             Rule("date_future", "date is in the future", "today or earlier",
@@ -212,26 +366,26 @@ def rules_for(col: S.Column) -> list[Rule]:
         ]
     elif k == S.INT:
         rules.append(Rule("count", "not a whole number", "a whole number >= 0",
-                          nonblank(lambda s: s.str.strip().str.fullmatch(_ASCII_COUNT)), _count_hint))
+                          nonblank(lambda s: _stripped(s).str.fullmatch(_ASCII_COUNT)), _count_hint))
     elif k == S.FLOAT:
         lo, hi = col.minimum, col.maximum
         rules.append(Rule("number", "not a number", "a decimal number",
-                          nonblank(lambda s: np.isfinite(_numbers(s)) & s.str.strip().str.fullmatch(_ASCII_NUMBER)),
+                          nonblank(lambda s: np.isfinite(_numbers(s)) & _stripped(s).str.fullmatch(_ASCII_NUMBER)),
                           _number_hint))
         if lo is not None:
             rules.append(Rule("range", f"outside {lo} to {hi}", f"between {lo} and {hi}",
                               lambda s: ~(np.isfinite(_numbers(s)) & ((_numbers(s) < lo) | (_numbers(s) > hi)))))
     elif k == S.ENUM:
         rules.append(Rule("enum", "unknown value", "one of " + ", ".join(col.allowed),
-                          nonblank(lambda s: s.str.strip().isin(col.allowed)), _enum_hint(col.allowed)))
+                          nonblank(lambda s: _isin(_stripped(s), col.allowed)), _enum_hint(col.allowed)))
     elif k == S.COUNTRY:
         rules.append(Rule("country", "unknown country code", "ISO 3166-1 alpha-3",
-                          nonblank(lambda s: s.str.strip().isin(S.COUNTRY_CODES)), _country_hint))
+                          nonblank(lambda s: _isin(_stripped(s), S.COUNTRY_CODES)), _country_hint))
     elif k == S.BORDER:
         rules.append(Rule("border", "not a border pair", "e.g. AFG-TJK", nonblank(_border_ok), _border_hint))
     elif k == S.URL:
         rules.append(Rule("url", "not a web address", "an http:// or https:// URL without spaces, or an article file such as seeds/<file>.txt",
-                          nonblank(lambda s: s.str.strip().str.fullmatch(S.URL_PATTERN, case=False))))
+                          nonblank(lambda s: _fullmatch_url(_stripped(s)))))
     return rules
 
 
@@ -242,7 +396,7 @@ def _pandera_schema(table: S.Table, columns: list[str]) -> tuple[pa.DataFrameSch
     for name in columns:
         checks = []
         for rule in rules_for(table.by_name[name]):
-            checks.append(pa.Check(rule.ok, name=rule.name, error=str(len(rules))))
+            checks.append(pa.Check(partial(_per_value, rule.ok), name=rule.name, error=str(len(rules))))
             rules.append(rule)
         spec[name] = pa.Column(str, checks=checks, nullable=True, required=False)
     return pa.DataFrameSchema(spec, strict=False), rules
@@ -253,7 +407,8 @@ def check_columns(frame: pd.DataFrame, table: S.Table, file: str) -> list[Proble
     present = [c for c in table.names if c in frame.columns]
     schema, rules = _pandera_schema(table, present)
     try:
-        schema.validate(frame, lazy=True)
+        with _memo_scope():
+            schema.validate(frame, lazy=True)
         return []
     except pa.errors.SchemaErrors as exc:
         cases = exc.failure_cases
@@ -300,9 +455,10 @@ def _rows(mask: pd.Series) -> list[int]:
 def check_incident_rows(frame: pd.DataFrame, file: str) -> list[Problem]:
     """Rules across the columns of one incident row, and across incident rows."""
     problems: list[Problem] = []
-    get = lambda c: frame[c].str.strip() if c in frame.columns else pd.Series("", index=frame.index)  # noqa: E731
+    get = lambda c: _stripped(frame[c]) if c in frame.columns else pd.Series("", index=frame.index)  # noqa: E731
+    raw = lambda c: frame[c] if c in frame.columns else pd.Series("", index=frame.index)  # noqa: E731
     lat_s, lon_s = get("latitude"), get("longitude")
-    lat, lon = _numbers(lat_s), _numbers(lon_s)
+    lat, lon = _numbers(raw("latitude")), _numbers(raw("longitude"))
     for i in _rows((lat_s == "") ^ (lon_s == "")):
         col = "latitude" if lat_s[i] == "" else "longitude"
         problems.append(Problem(file, i + 2, col, "latitude and longitude must be given together",
@@ -316,15 +472,15 @@ def check_incident_rows(frame: pd.DataFrame, file: str) -> list[Problem]:
         expected = (f"latitude {lon[i]}, longitude {lat[i]}" if swapped
                     else f"latitude {S.REGION_LAT[0]}–{S.REGION_LAT[1]}, longitude {S.REGION_LON[0]}–{S.REGION_LON[1]}")
         problems.append(Problem(file, i + 2, "latitude", msg, f"{lat_s[i]}, {lon_s[i]}", expected))
-    start, end = _parsed_dates(get("event_date")), _parsed_dates(get("end_date"))
+    start, end = _parsed_dates(raw("event_date")), _parsed_dates(raw("end_date"))
     for i in _rows(end < start):
         problems.append(Problem(file, i + 2, "end_date", "end_date is before event_date",
                                 get("end_date")[i], f"{get('event_date')[i]} or later"))
     ids = get("incident_id")
-    dup = ids.duplicated(keep="first") & (ids != "")
+    dup = _duplicated(ids) & (ids != "")
     first_row = {}
     if dup.any():
-        repeated = ids[ids.isin(set(ids[dup]))]
+        repeated = ids[_isin(ids, list(set(ids[dup])))]
         first_row = {v: int(i) + 2 for i, v in repeated[~repeated.duplicated(keep="first")].items()}
     for i in _rows(dup):
         problems.append(Problem(file, i + 2, "incident_id", f"duplicate id; first used on row {first_row[ids[i]]}",
@@ -335,23 +491,29 @@ def check_incident_rows(frame: pd.DataFrame, file: str) -> list[Problem]:
 def check_ledger(incidents: pd.DataFrame, sources: pd.DataFrame, inc_file: str, src_file: str) -> list[Problem]:
     """Rules between the two tables: unknown ids, unsourced incidents, best estimate within the claims."""
     problems: list[Problem] = []
-    ids = incidents["incident_id"].str.strip() if "incident_id" in incidents else pd.Series(dtype=str)
-    refs = sources["incident_id"].str.strip() if "incident_id" in sources else pd.Series(dtype=str)
-    known = list(ids[ids != ""].unique())
+    ids = _stripped(incidents["incident_id"]) if "incident_id" in incidents else pd.Series(dtype=str)
+    refs = _stripped(sources["incident_id"]) if "incident_id" in sources else pd.Series(dtype=str)
+    known: list[str] | None = None
     hinted: dict[str, str] = {}
-    for i in _rows(~refs.isin(ids) & (refs != "")):
+    for i in _rows(~_isin(refs, ids) & (refs != "")):
+        if known is None:
+            known = list(ids[ids != ""].unique())
         if refs[i] not in hinted and len(hinted) < MAX_ID_HINTS:
             guess = process.extractOne(refs[i], known, score_cutoff=80) if known else None
             hinted[refs[i]] = f"; did you mean {guess[0]!r}?" if guess else ""
         hint = hinted.get(refs[i], "")
         problems.append(Problem(src_file, i + 2, "incident_id", f"ledger row points at an unknown incident{hint}",
                                 refs[i], f"an incident_id from {inc_file}"))
-    for i in _rows(~ids.isin(refs) & (ids != "")):
+    for i in _rows(~_isin(ids, refs) & (ids != "")):
         problems.append(Problem(inc_file, i + 2, "incident_id", "incident has no source in the ledger",
                                 ids[i], f"at least one row in {src_file}"))
     if "url" in sources:
-        key = refs + "\x1f" + sources["url"].str.strip()
-        for i in _rows(key.duplicated() & (refs != "")):
+        urls = _stripped(sources["url"])
+        if refs.str.contains("\x1f", regex=False).any() or urls.str.contains("\x1f", regex=False).any():
+            repeated = (refs + "\x1f" + urls).duplicated()  # the joined key's exact meaning, kept for this case
+        else:
+            repeated = _duplicated(refs, urls)
+        for i in _rows(repeated & (refs != "")):
             problems.append(Problem(src_file, i + 2, "url", "the same source is listed twice for this incident",
                                     sources["url"][i], "one ledger row per source and incident"))
     if "killed" in incidents and "claim_killed" in sources:
@@ -367,7 +529,24 @@ def check_ledger(incidents: pd.DataFrame, sources: pd.DataFrame, inc_file: str, 
 
 
 def _counts(s: pd.Series) -> pd.Series:
-    return pd.to_numeric(s.where(s.str.strip().str.fullmatch(_ASCII_COUNT), None), errors="coerce")
+    return _per_value(lambda v: pd.to_numeric(v.where(v.str.strip().str.fullmatch(_ASCII_COUNT), None),
+                                              errors="coerce"), s)
+
+
+def _duplicated(*columns: pd.Series) -> pd.Series:
+    """Rows whose tuple of values appeared on an earlier row (keep='first'), on integer codes.
+
+    Same as joining the columns with a separator and calling duplicated(), without building the strings."""
+    for c in columns:  # a column without repeats has no repeated tuples (the usual case)
+        data = _arrow(c)
+        if data is not None and pc.count_distinct(data, mode="all").as_py() == len(c):
+            return pd.Series(np.zeros(len(c), dtype=bool), index=columns[0].index)
+    key = np.zeros(len(columns[0]), dtype=np.int64)
+    for c in columns:
+        codes, uniques = pd.factorize(c.array)
+        key = key * (len(uniques) + 1) + (codes + 1)
+        key = pd.factorize(key)[0].astype(np.int64)  # keep the combined key small
+    return pd.Series(pd.Series(key).duplicated(keep="first").to_numpy(), index=columns[0].index)
 
 
 def check_geography(frame: pd.DataFrame, file: str) -> list[Problem]:
@@ -393,6 +572,12 @@ def check_geography(frame: pd.DataFrame, file: str) -> list[Problem]:
 def check_dataset(incidents: pd.DataFrame | None, sources: pd.DataFrame | None,
                   inc_file: str = "incidents.csv", src_file: str = "sources.csv") -> list[Problem]:
     """Every rule on a pair of raw tables. Problems are sorted by file, row and column."""
+    with _memo_scope():
+        return _check_dataset(incidents, sources, inc_file, src_file)
+
+
+def _check_dataset(incidents: pd.DataFrame | None, sources: pd.DataFrame | None,
+                   inc_file: str, src_file: str) -> list[Problem]:
     problems: list[Problem] = []
     if incidents is not None:
         problems += check_header(incidents, S.INCIDENTS, inc_file)

@@ -7,6 +7,10 @@ from pathlib import Path
 
 import pytest
 
+# One Chromium for the whole session (pytest allows one Playwright sync instance per thread), shared
+# by every browser test module.
+from browser_support import browser  # noqa: F401,E402
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 

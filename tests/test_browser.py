@@ -15,8 +15,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from browser_support import (JS_CHARTS_DRAWN, ROOT, browser, open_dashboard, streamlit_server,  # noqa: F401
-                             wait_idle)
+from browser_support import ROOT, open_dashboard, streamlit_server, wait_idle
 from incidents import charts, dataset, filters
 from incidents.filters import FilterState
 
@@ -71,7 +70,7 @@ def hostile_url():
 
 
 @pytest.fixture()
-def opened(browser):  # noqa: F811
+def opened(browser):
     """Open a dashboard URL; after the test, assert no request left the machine."""
     pages = []
 
@@ -187,7 +186,7 @@ def test_opening_a_shared_url_restores_the_filters(opened, dash_url, dash_ds):
     assert "AFG–TJK" in lanes
 
 
-def test_hostile_text_is_shown_as_text_and_runs_nothing(opened, hostile_url, browser):  # noqa: F811
+def test_hostile_text_is_shown_as_text_and_runs_nothing(opened, hostile_url, browser):
     dialogs = []
     page, _, _ = opened(hostile_url + "/?border=all&incident=fxh-script")
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
@@ -235,7 +234,7 @@ def test_method_page_works_offline(opened, dash_url):
     assert "Okabe" in page.evaluate("() => document.body.innerText")
 
 
-def test_measure_page_load_to_both_charts(browser):  # noqa: F811
+def test_measure_page_load_to_both_charts(browser):
     """Time from navigation to both charts drawn, on the bundled data when present (else the fixture):
     3 visits, the first on a fresh server. Written to out/browser_timing.json for the record."""
     bundled = ROOT / "data"

@@ -15,7 +15,7 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from browser_support import browser, open_dashboard, streamlit_server, wait_idle  # noqa: F401
+from browser_support import open_dashboard, streamlit_server, wait_idle
 from incidents import figure_export as fe
 
 pytestmark = pytest.mark.browser
@@ -25,7 +25,7 @@ DASH = HERE / "fixtures" / "dashboard"
 
 
 @pytest.fixture(scope="module")
-def page(browser):  # noqa: F811
+def page(browser):
     with streamlit_server(DASH) as url:
         pg, log, _ = open_dashboard(browser, url + "/?type=remote_violence")
         wait_idle(pg)
