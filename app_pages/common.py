@@ -12,9 +12,13 @@ from incidents import dataset, store
 from incidents.method import ATTRIBUTION
 
 
-@st.cache_data(show_spinner="Loading incidents…", max_entries=4)
+@st.cache_resource(show_spinner="Loading incidents…", max_entries=2)
 def _load(directory: str, fingerprint: tuple) -> dataset.Dataset:
-    """Load and validate; `fingerprint` (file sizes and mtimes) makes an edited CSV reload without a restart."""
+    """Load and validate; `fingerprint` (file sizes and mtimes) makes an edited CSV reload without a restart.
+
+    A shared resource, not cache_data: cache_data would hand every rerun its own unpickled copy, which
+    costs seconds at a million rows. Pages treat the Dataset as read-only.
+    """
     return dataset.load(directory)
 
 

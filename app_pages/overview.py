@@ -34,6 +34,7 @@ K = {
     "origins": "f_origins", "date_precisions": "f_dprec", "geo_precisions": "f_gprec", "text": "f_text",
     "lanes": "f_lanes", "agg": "f_agg", "incident": "f_incident",
 }
+TABLE_LIMIT = 1000  # rows sent to the browser table
 SAVED = "_filter_state"  # last FilterState, survives a visit to another page
 EPOCH = "_selection_epoch"  # bumped to clear chart selections
 CHART_KEYS = "_chart_keys"  # current widget keys of the charts and table (tests inject selections here)
@@ -291,6 +292,10 @@ if selected:
     t2.button("Clear selection", on_click=clear_selection, width="stretch")
 
 table = table_df.sort_values("event_date", ascending=False, kind="stable").reset_index(drop=True)
+if len(table) > TABLE_LIMIT:  # the browser table stays fast; downloads below carry every row
+    st.caption(f"Table: the {TABLE_LIMIT:,} most recent of {len(table):,} incidents. Narrow the filters, or "
+               "download the CSV / Excel below for all of them.")
+    table = table.head(TABLE_LIMIT)
 view = pd.DataFrame({
     "date": table["event_date"],
     "date prec.": table["date_precision"],
@@ -299,7 +304,7 @@ view = pd.DataFrame({
     "province": table["admin1"],
     "border": table["border"].map(charts.border_label),
     "killed": table["killed"],
-    "killed range": [("" if pd.isna(lo) else f"{lo}–{hi}") for lo, hi in zip(table["killed_low"], table["killed_high"])],
+    "killed range": (table["killed_low"].astype("str") + "–" + table["killed_high"].astype("str")).fillna(""),
     "injured": table["injured"],
     "sources": table["source_count"],
     "disagree": table["disputed"].map({True: "⚠ yes", False: ""}),
@@ -371,24 +376,20 @@ if picked and ss.get("_last_table_pick") != (table_key, picked):
 ss["_last_table_pick"] = (table_key, picked)
 
 # --- 7. detail --------------------------------------------------------------------------------------
-ids = list(table["incident_id"])
 current = ss.get(K["incident"]) or ""
-if current and current not in ids:
-    ids.append(current)
-by_id = df_all.set_index("incident_id", drop=False)
+choices = table if not current or current in set(table["incident_id"]) else \
+    pd.concat([table, df_all[df_all["incident_id"] == current]], ignore_index=True)
+place = choices["location"].where(choices["location"] != "", choices["admin1"])
+place = place.where(place != "", choices["country"])
+labels = {"": "— choose an incident (or click a table row) —"}
+labels.update(zip(choices["incident_id"], choices["event_date"].dt.strftime("%Y-%m-%d") + " · "
+                  + choices["event_type"].map(P.label) + " · " + place + " · " + choices["incident_id"]))
 
-
-def describe(iid: str) -> str:
-    if not iid:
-        return "— choose an incident (or click a table row) —"
-    r = by_id.loc[iid]
-    return f"{r['event_date']:%Y-%m-%d} · {P.label(r['event_type'])} · {r['location'] or r['admin1'] or r['country']} · {iid}"
-
-
-st.selectbox("Incident detail", [""] + ids, key=K["incident"], format_func=describe)
+st.selectbox("Incident detail", list(labels), key=K["incident"], format_func=labels.get)
 chosen = ss.get(K["incident"]) or ""
-if chosen and chosen in by_id.index:
-    r = by_id.loc[chosen]
+match = choices[choices["incident_id"] == chosen] if chosen else choices.iloc[0:0]
+if len(match):
+    r = match.iloc[0]
     if chosen not in set(shown["incident_id"]):
         st.caption("This incident is outside the current filters.")
     st.markdown(f"#### {md_escape(charts.date_text(r))} · {md_escape(P.label(r['event_type']))}")

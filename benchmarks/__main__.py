@@ -205,6 +205,8 @@ def main(argv=None) -> int:
     ap.add_argument("--sizes", type=int, nargs="*", help="override the sizes (rows)")
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--no-browser", action="store_true")
+    ap.add_argument("--only", choices=("data", "extract", "exports", "browser"),
+                    help="run one group of rows (data = load, filter change and payload)")
     ap.add_argument("--workdir", default=os.environ.get("BORDERWATCH_BENCH_DIR"),
                     help="where synthetic data is kept between runs (default: a temporary directory)")
     args = ap.parse_args(argv)
@@ -215,12 +217,19 @@ def main(argv=None) -> int:
     workdir = Path(args.workdir or tempfile.mkdtemp(prefix="borderwatch-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
     table = Table()
+    run = lambda group: args.only in (None, group)  # noqa: E731
     for n in sizes:
-        ds = bench_load(table, n, workdir, args.repeat)
-        bench_rerun(table, ds, n, args.repeat)
-    bench_extract(table, workdir, args.repeat)
-    bench_exports(table, args.repeat)
-    if not args.no_browser:
+        if run("data"):
+            ds = bench_load(table, n, workdir, args.repeat)
+            bench_rerun(table, ds, n, args.repeat)
+        elif run("browser") and not (workdir / f"syn{n}" / "incidents.csv").exists():
+            from incidents import synth
+            synth.write(n, workdir / f"syn{n}", seed=42)
+    if run("extract"):
+        bench_extract(table, workdir, args.repeat)
+    if run("exports"):
+        bench_exports(table, args.repeat)
+    if run("browser") and not args.no_browser:
         bench_browser(table, workdir, min(args.repeat, 3), 100_000 if 100_000 in sizes else max(sizes))
     print(f"borderwatch benchmarks · {os.cpu_count()} cores · medians of {args.repeat} runs (1 at 1M)")
     print(table.show())
