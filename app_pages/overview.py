@@ -383,7 +383,7 @@ place = choices["location"].where(choices["location"] != "", choices["admin1"])
 place = place.where(place != "", choices["country"])
 labels = {"": "— choose an incident (or click a table row) —"}
 labels.update(zip(choices["incident_id"], choices["event_date"].dt.strftime("%Y-%m-%d") + " · "
-                  + choices["event_type"].map(P.label) + " · " + place + " · " + choices["incident_id"]))
+                  + choices["event_type"].astype(str).map(P.label) + " · " + place + " · " + choices["incident_id"]))
 
 st.selectbox("Incident detail", list(labels), key=K["incident"], format_func=labels.get)
 chosen = ss.get(K["incident"]) or ""

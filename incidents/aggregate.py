@@ -59,16 +59,16 @@ class Headline:
 
 
 def _sum(s: pd.Series) -> int:
-    return int(s.fillna(0).sum())
+    return int(s.sum())  # missing figures are skipped, i.e. count as 0
 
 
 def last_incident_date(df: pd.DataFrame) -> date | None:
     """Latest day an incident (not a strategic development) is known to have happened on:
     its end_date when it lasted several days, else its event_date."""
-    inc = df[~df["event_type"].isin(NOT_INCIDENTS)]
-    if inc.empty:
+    is_incident = ~df["event_type"].isin(NOT_INCIDENTS)
+    if not is_incident.any():
         return None
-    last = inc["end_date"].where(inc["end_date"].notna(), inc["event_date"]).max()
+    last = df["end_date"].where(df["end_date"].notna(), df["event_date"])[is_incident].max()
     return None if pd.isna(last) else last.date()
 
 

@@ -154,12 +154,12 @@ def hover_text(df: pd.DataFrame) -> pd.Series:
     """One hover label per incident: date, place, type, killed, summary (all data text escaped)."""
     if df.empty:
         return pd.Series([], dtype=str, index=df.index)
-    e = lambda s: s.map(esc)  # noqa: E731 - every piece of data text goes through esc
+    e = lambda s: _text(s).map(esc)  # noqa: E731 - every piece of data text goes through esc
     sub = _text(df["sub_event_type"]).str.strip()
     injured = _ints(df["injured"]).replace("0", "")
     disputed = df["disputed"].fillna(False).astype(bool) if "disputed" in df else pd.Series(False, index=df.index)
     return ("<b>" + e(date_texts(df)) + "</b><br>" + e(place_texts(df))
-            + "<br>type: " + df["event_type"].map(P.label).map(esc) + (" — " + e(sub)).where(sub != "", "")
+            + "<br>type: " + e(_text(df["event_type"]).map(P.label)) + (" — " + e(sub)).where(sub != "", "")
             + "<br>killed: " + e(killed_texts(df)) + (" · injured: " + injured).where(injured != "", "")
             + ("<br>" + wraps(_text(df["summary"])) if len(df) <= HOVER_SUMMARY_LIMIT else "")
             + "<br><i>" + e(_text(df["incident_id"])) + " · " + e(_text(df["origin"]))
@@ -315,11 +315,13 @@ def heat_traces(df: pd.DataFrame, lanes: str = "type", freq: str = "month") -> l
     if df.empty:
         return []
     p = period_start(df["event_date"], freq)
-    lane = lane_values(df, lanes)
-    g = pd.DataFrame({"lane": lane, "p": p, "k": df["killed"].fillna(0).astype("int64")}) \
+    key = df["border"] if lanes == "border" else df["event_type"]  # labelled after grouping: fewer strings
+    g = pd.DataFrame({"lane": key, "p": p, "k": df["killed"].fillna(0).astype("int64")}) \
         .groupby(["lane", "p"], observed=True)["k"].agg(["size", "sum"])
     counts = g["size"].unstack(fill_value=0)
     killed = g["sum"].unstack(fill_value=0)
+    labels = lane_values(pd.DataFrame({"border": counts.index, "event_type": counts.index}), lanes)
+    counts.index = killed.index = pd.Index(labels.to_numpy())
     when = counts.columns.strftime("%B %Y" if freq == "month" else "week of %Y-%m-%d")
     label = np.char.add(np.asarray(counts.index, dtype=str)[:, None], np.full(counts.shape, ""))
     text = np.char.add(np.char.add(label, " · "), np.broadcast_to(np.asarray(when, dtype=str), counts.shape))
@@ -543,11 +545,11 @@ def grid_cells(df: pd.DataFrame, deg: float = GRID_DEG) -> pd.DataFrame:
     iy = np.floor(d["latitude"].to_numpy() / deg).astype(np.int64)
     ix = np.floor(d["longitude"].to_numpy() / deg).astype(np.int64)
     key = pd.Series(iy * 100_000 + ix, index=d.index)
-    g = pd.DataFrame({"key": key, "type": d["event_type"].astype(str), "killed": d["killed"].fillna(0).astype("int64")})
+    g = pd.DataFrame({"key": key, "type": d["event_type"], "killed": d["killed"].fillna(0).astype("int64")})
     per = g.groupby("key").agg(incidents=("type", "size"), killed=("killed", "sum"))
-    top = g.groupby(["key", "type"]).size().reset_index(name="n").sort_values("n", ascending=False) \
-        .drop_duplicates("key").set_index("key")
-    per["top_type"] = top["type"]
+    top = g.groupby(["key", "type"], observed=True).size().reset_index(name="n") \
+        .sort_values("n", ascending=False, kind="stable").drop_duplicates("key").set_index("key")
+    per["top_type"] = top["type"].astype(str)
     per["top_share"] = top["n"] / per["incidents"]
     per["lat"] = (per.index // 100_000 + 0.5) * deg
     per["lon"] = (per.index % 100_000 + 0.5) * deg

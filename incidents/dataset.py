@@ -86,6 +86,11 @@ def _typed(raw: pd.DataFrame, table: S.Table) -> pd.DataFrame:
             out[col.name] = _per_distinct(s, lambda v: pd.to_numeric(v.replace("", None), errors="coerce")).astype("Int64")
         elif col.kind == S.FLOAT:
             out[col.name] = _per_distinct(s, lambda v: pd.to_numeric(v.replace("", None), errors="coerce")).astype("float64")
+        elif col.kind == S.ENUM:
+            # Categoricals with the schema's values: filters and group-bys over a million rows run on
+            # small integer codes. Optional enums keep '' (blank) as a category of its own.
+            categories = list(col.allowed) + ([] if col.required else [""])
+            out[col.name] = pd.Series(pd.Categorical(s, categories=categories), index=raw.index)
         else:
             out[col.name] = s.astype(str)
     return pd.DataFrame(out, index=raw.index).reset_index(drop=True)

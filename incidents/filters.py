@@ -140,11 +140,14 @@ def date_interval(df: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     month: to the end of that month; year: to 31 December. An explicit later end_date wins.
     """
     start = df["event_date"]
-    prec = df["date_precision"].astype(str)
+    prec = df["date_precision"]
     implied = start.copy()
-    implied = implied.mask(prec == "week", start + pd.Timedelta(days=6))
-    implied = implied.mask(prec == "month", start + pd.offsets.MonthEnd(0))
-    implied = implied.mask(prec == "year", start + pd.offsets.YearEnd(0))
+    # Calendar offsets are slow per element, so they are applied only to the (few) coarse rows.
+    for value, shift in (("week", pd.Timedelta(days=6)), ("month", pd.offsets.MonthEnd(0)),
+                         ("year", pd.offsets.YearEnd(0))):
+        m = (prec == value).to_numpy()
+        if m.any():
+            implied[m] = start[m] + shift
     end = df["end_date"].where(df["end_date"].notna() & (df["end_date"] > implied), implied)
     return start, end
 
@@ -184,6 +187,17 @@ def search_terms(text: str) -> list[str]:
     return [fold(a or b) for a, b in terms if (a or b).strip()]
 
 
+def isin(s: pd.Series, values) -> pd.Series:
+    """`s.isin(values)`, but through Arrow for Arrow-backed text (pandas loops in Python there)."""
+    if isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow":
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        mask = pc.is_in(pa.array(s.array), value_set=pa.array([str(v) for v in values], pa.string()))
+        return pd.Series(mask.to_numpy(zero_copy_only=False), index=s.index).fillna(False).astype(bool)
+    return s.isin(values)
+
+
 def apply(df: pd.DataFrame, state: FilterState, today: date, sources: pd.DataFrame | None = None,
           ignore_dates: bool = False) -> pd.DataFrame:
     """The incidents matching every filter, in the input order.
@@ -201,24 +215,25 @@ def apply(df: pd.DataFrame, state: FilterState, today: date, sources: pd.DataFra
             if hi is not None:
                 keep &= start <= pd.Timestamp(hi)
     if state.borders:
-        border = df["border"].astype(str).replace("", NO_BORDER)
-        keep &= border.isin(state.borders)
+        hit = isin(df["border"], state.borders)
+        keep &= (hit | (df["border"] == "")) if NO_BORDER in state.borders else hit
     if state.countries:
-        keep &= df["country"].isin(state.countries)
+        keep &= isin(df["country"], state.countries)
     if state.provinces:
-        keep &= df["admin1"].isin(state.provinces)
+        keep &= isin(df["admin1"], state.provinces)
     if state.event_types:
-        keep &= df["event_type"].isin(state.event_types)
+        keep &= isin(df["event_type"], state.event_types)
     if state.actors:
-        keep &= df["actor1"].isin(state.actors) | df["actor2"].isin(state.actors)
+        keep &= isin(df["actor1"], state.actors) | isin(df["actor2"], state.actors)
     if state.min_killed > 0:
         keep &= (df["killed"].fillna(-1) >= state.min_killed).astype(bool)
     if state.origins:
-        keep &= df["origin"].isin(state.origins)
+        keep &= isin(df["origin"], state.origins)
     if state.date_precisions:
-        keep &= df["date_precision"].isin(state.date_precisions)
+        keep &= isin(df["date_precision"], state.date_precisions)
     if state.geo_precisions:
-        keep &= df["geo_precision"].astype(str).replace("", UNKNOWN_GEO).isin(state.geo_precisions)
+        hit = isin(df["geo_precision"], state.geo_precisions)
+        keep &= (hit | (df["geo_precision"] == "")) if UNKNOWN_GEO in state.geo_precisions else hit
     terms = search_terms(state.text)
     if terms:
         hay = haystack(df[keep], sources)
