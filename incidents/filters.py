@@ -241,7 +241,7 @@ def apply(df: pd.DataFrame, state: FilterState, today: date, sources: pd.DataFra
         for t in terms:
             hit &= hay.str.contains(t, regex=False)
         keep &= hit.reindex(df.index, fill_value=False)
-    return df[keep]
+    return df if keep.all() else df[keep]  # no copy when nothing is filtered out (frames are read-only)
 
 
 def previous_period(start: date, end: date) -> tuple[date, date]:
