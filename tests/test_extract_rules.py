@@ -141,3 +141,78 @@ def test_tolls_of_different_sides_in_pronoun_sentences_add_up():
     got = rows("24 декабря на границе произошла перестрелка. В результате перестрелки погибли два пограничника. "
                "Они сообщили, что все трое террористов были ликвидированы.", lang="ru")
     assert got[0]["killed"] == 5
+
+
+# --- issue 4 weaknesses: one event told twice, distance phrases, captions, tallies, 'a similar incident' ---------
+
+def test_province_lead_and_district_detail_of_one_event_give_one_row():
+    got = rows("Two Tajik soldiers were killed in a gun battle with smugglers in Khatlon province last week.\n\n"
+               "Officials said the fighting took place on December 27 in Shuroobod district.\n\n"
+               "Officials said two Tajik soldiers were killed during the gun battle.\n",
+               published="2011-01-03", lang="en")
+    violent = [r for r in got if r["event_type"] != "strategic_development"]
+    assert len(violent) == 1
+
+
+def test_places_compatible_by_distance_or_containment():
+    from incidents.extract.assemble import places_compatible
+    prov = find_places("in Khatlon province")[0]
+    dist = find_places("in Shuroobod district")[0]
+    far = find_places("in Isfara")[0]
+    assert places_compatible(prov, dist) and places_compatible(dist, prov)
+    assert places_compatible(None, far)
+    assert not places_compatible(dist, far)
+
+
+def test_rows_with_different_tolls_are_not_merged():
+    got = rows("On December 20 one border guard was killed in a clash in Shamsiddin Shohin district.\n\n"
+               "On December 20 three smugglers were killed in a separate clash in Khatlon province.\n",
+               lang="en")
+    assert len([r for r in got if r["event_type"] != "strategic_development"]) == 2
+
+
+@pytest.mark.parametrize("text,name", [
+    ("the Shamsiddin-Shohin district, some 220 kilometers southeast of Dushanbe, in the area", "Dushanbe"),
+    ("The post is 190 kilometres (118 miles) south of the Tajikistan capital Dushanbe.", "Dushanbe"),
+    ("в районе Шамсиддин Шохин, в 220 км к юго-востоку от Душанбе", "Душанбе"),
+])
+def test_distance_phrase_names_a_landmark_not_the_place(text, name):
+    from incidents.extract.places import place_role
+    s = text.index(name)
+    assert place_role(text, s, s + len(name)) == "reference"
+
+
+def test_distance_landmark_does_not_become_the_event_place():
+    got = rows("One border guard was killed in a clash on December 2 at a post some 220 kilometers southeast of "
+               "Dushanbe.\n", published="2017-12-04", lang="en")
+    assert got and all("Dushanbe" not in r["location"] for r in got)
+
+
+def test_caption_above_the_story_does_not_give_the_place():
+    got = rows("Border guards patrolling the mountains. The road from Dushanbe through the Pamir mountains.\n\n"
+               "Tajik border guards killed a member of an armed group and lost an officer during a clash along the "
+               "border, the agency reported on Monday.\n", lang="en")
+    assert got and all("Pamir" not in r["location"] for r in got)
+
+
+def test_yearly_tally_is_not_an_incident():
+    got = rows("A Tajik border guard was killed in a clash with smugglers in Hamadoni district on October 20.\n\n"
+               "This year has reportedly seen 22 skirmishes on the border. Twelve trespassers have been killed.\n\n"
+               "Last year Tajik border forces reportedly skirmished with smugglers at least 30 times, killing 16.\n",
+               published="2016-11-01", lang="en")
+    violent = [r for r in got if r["event_type"] != "strategic_development"]
+    assert len(violent) == 1 and str(violent[0]["killed"]) == "1"
+
+
+def test_district_without_coordinates_takes_its_province_point_flagged():
+    got = rows("A Tajik border guard was killed in a clash with smugglers in Hamadoni district on October 20.\n",
+               published="2016-11-01", lang="en")
+    assert got[0]["latitude"] not in ("", None) and "gazetteer" in got[0]["review_reason"]
+
+
+def test_similar_incident_clause_does_not_block_the_place_of_the_lead():
+    got = rows("One Tajik border guard was killed in a clash with Kyrgyz border guards on Tuesday.\n\n"
+               "The firefight broke out in the Kekh area close to the Tajik city of Isfara where a similar incident "
+               "took place on June 3.\n", published="2022-06-14", lang="en")
+    lead = [r for r in got if r["event_date"] == "2022-06-14"]
+    assert lead and lead[0]["location"] not in ("", "border") and lead[0]["latitude"] not in ("", None)

@@ -295,6 +295,9 @@ def _continue(m: Mention, infos: list[SentInfo], k: int, lang: str, consumed: se
         # 'Об этом сообщает Радио Озоди.' names the source only: look past it (not part of the evidence)
         _continue(m, infos, k + 1, lang, consumed, depth)
         return
+    if _search("prior_markers.csv", lang, nxt.sent.text) or (
+            R.load().total_markers.get(lang) is not None and R.load().total_markers[lang].search(nxt.sent.text)):
+        return  # 'This year has seen 22 skirmishes ...', 'Last year ...': a tally or an earlier event, not this one
     own_violent_date = any(c.violent for c in nxt.cues) and any(not _is_history(d, None) and d.kind != "year" for d in nxt.dates)
     if own_violent_date:
         return
@@ -522,16 +525,77 @@ def _same_event(a: Mention, b: Mention) -> bool:
             return False
     if a.group == "violent" and a.prior != b.prior:
         return False
-    if a.place and b.place and a.place.latitude is not None and b.place.latitude is not None:
-        from ..geo import geodesic_km
-        if float(geodesic_km(a.place.latitude, a.place.longitude, b.place.latitude, b.place.longitude)) > SAME_PLACE_KM:
-            return False
+    if not places_compatible(a.place, b.place):
+        return False
     if a.group == "violent":
         ka = choose_counts(a, "en")[0]
         kb = choose_counts(b, "en")[0]
         if ka is not None and kb is not None and ka != kb and not _lead_and_detail(a, b):
             return False
     return True
+
+
+def places_compatible(a: P.Place | None, b: P.Place | None) -> bool:
+    """Two places may be where one event happened: either is unknown (only 'the border'), they lie within 75 km, or
+    one is a province (or a country) that contains the other ('Khatlon province' and 'Shuroobod district')."""
+    if a is None or b is None or a.latitude is None or b.latitude is None:
+        return True
+    from ..geo import geodesic_km
+    if float(geodesic_km(a.latitude, a.longitude, b.latitude, b.longitude)) <= SAME_PLACE_KM:
+        return True
+    for wide, fine in ((a, b), (b, a)):
+        if wide.precision in ("province", "country") and wide.country == fine.country and (
+                wide.feature_code == "PCLI" or (wide.admin1 and wide.admin1 == fine.admin1)):
+            return True
+    return False
+
+
+def counts_compatible(a: int | None, b: int | None) -> bool:
+    return a is None or b is None or a == b
+
+
+def merge_compatible(mentions: list[Mention], lang: str) -> list[Mention]:
+    """The last pass, after dates and places were completed from the article: one article that tells one event
+    twice (a summary lead and a detail paragraph naming the place differently) gives one row. Merged only when
+    type, dates, places (see places_compatible) and both tolls agree; an earlier incident ('last year ...') never."""
+    out: list[Mention] = []
+    for m in mentions:
+        target = None
+        if m.group == "violent" and not m.prior:
+            for o in out:
+                if o.group != "violent" or o.prior or not _types_compatible(o.event_type, m.event_type):
+                    continue
+                if o.resolved.known and m.resolved.known:
+                    a0, a1 = o.resolved.event_date, o.resolved.end_date or o.resolved.event_date
+                    b0, b1 = m.resolved.event_date, m.resolved.end_date or m.resolved.event_date
+                    if a0 > b1 + timedelta(days=1) or b0 > a1 + timedelta(days=1):
+                        continue
+                elif o.resolved.known != m.resolved.known:
+                    undated = o if not o.resolved.known else m
+                    if undated.dates or _search("series_words.csv", lang, undated.infos[0].sent.text):
+                        continue  # it states a date we could not resolve, or it is 'a series of attacks'
+                if not places_compatible(o.place, m.place):
+                    continue
+                ko, io_ = choose_counts(o, lang)[:2]
+                km, im = choose_counts(m, lang)[:2]
+                if not (counts_compatible(ko, km) and counts_compatible(io_, im)):
+                    continue
+                target = o
+                break
+        if target is None:
+            out.append(m)
+            continue
+        target.infos += [i for i in m.infos if i not in target.infos]
+        target.counts += [c for c in m.counts if c not in target.counts]
+        target.actors += m.actors
+        target.cues += m.cues
+        if m.resolved.known and (not target.resolved.known or _finer(m.resolved, target.resolved)):
+            target.resolved, target.date_mention = m.resolved, m.date_mention
+        if target.place is None or (m.place is not None and m.place.rank < target.place.rank):
+            target.place = m.place if m.place is not None else target.place
+        target.border = target.border or m.border
+        target.reasons += [r for r in m.reasons if r not in target.reasons]
+    return out
 
 
 def _lead_and_detail(a: Mention, b: Mention) -> bool:
@@ -545,6 +609,13 @@ def _lead_and_detail(a: Mention, b: Mention) -> bool:
     same_day = first.resolved.precision == "day" and second.resolved.precision == "day" \
         and abs((first.resolved.event_date - second.resolved.event_date).days) <= 1
     return same_day
+
+
+def story_start(infos: list[SentInfo]) -> int:
+    """The first body sentence that reports something: a violent cue, or a date with a count. Paragraphs above it
+    ('Borderguards patrolling the border ...', 'Illustrative photo.') are captions or teasers, not the event's setting."""
+    return next((i for i, info in enumerate(infos) if not info.sent.heading
+                 and (any(c.violent for c in info.cues) or (info.dates and info.counts))), 0)
 
 
 SETTING_BACK = 2  # sentences before an event that may give its date and place ('On 29 January five men crossed ...')
@@ -567,6 +638,8 @@ def inherit_setting(m: Mention, infos: list[SentInfo], mentions: list[Mention], 
             break
         if gap > 1:  # two paragraphs back: a date may still set the event (one-sentence paragraphs), a place may not
             need_place = False
+        if gap >= 1 and j < story_start(infos):
+            need_place = False  # a paragraph above the story's first report: a photo caption or a teaser
         dates = [d for d in info.dates if not _is_history(d, ref) and d.kind in ("day", "night", "part", "weekday", "relative")]
         if need_date and dates:
             r = D.resolve(dates[-1], art.published, ref.year if ref else None)
@@ -598,15 +671,34 @@ def forward_setting(m: Mention, infos: list[SentInfo], mentions: list[Mention], 
     need_place = m.place is None
     if not (need_date or need_place):
         return
-    others = {o.k for o in mentions if o is not m and o.group == "violent"}
+    others = {o.k: o for o in mentions if o is not m and o.group == "violent"}
     last = max(infos.index(i) for i in m.infos)
     capitals = _scope_areas().get("capital", frozenset())
     lang = art.language
     for j in range(last + 1, min(len(infos), last + 1 + FORWARD_SENTENCES)):
         info = infos[j]
-        if j in others or info.sent.paragraph - infos[m.k].sent.paragraph > FORWARD_PARAGRAPHS:
+        if info.sent.paragraph - infos[m.k].sent.paragraph > FORWARD_PARAGRAPHS:
             break
-        if _search("prior_markers.csv", lang, info.sent.text) or info.history:
+        prior = _search("prior_markers.csv", lang, info.sent.text)
+        if (j in others and not others[j].prior) or info.history:
+            if j in others:
+                break
+            continue
+        if prior:
+            # 'the firefight broke out in the Kekh area, where a similar incident took place on June 3': the clause
+            # before the earlier incident still sets this event's place (never its date)
+            cut = info.sent.start + prior.start()
+            if need_place:
+                places = [p for p in (info.places or P.find_places(info.sent.text, info.sent.start))
+                          if p.end <= cut and p.in_region and p.eventive and p.locative and p.feature_code != "PCLI"
+                          and p.latitude is not None and p.name.casefold() not in capitals
+                          and (m.border is None or not m.border.country or p.country == m.border.country)]
+                if places:
+                    m.place = _refine(min(places, key=lambda p: p.rank), places)
+                    m.reasons.append(f"place taken from the sentences after the lead: {m.place.text!r}")
+                    need_place = False
+            if j in others:
+                break
             continue
         if need_date:
             dates = [d for d in info.dates if d.kind in ("day", "night") and not d.future and not _is_history(d, ref)]
@@ -670,9 +762,15 @@ def article_place_fallback(m: Mention, infos: list[SentInfo], dominant: str, men
         return
     capitals = _scope_areas().get("capital", frozenset())
 
+    # a photo caption or teaser above the story ('Borderguards patrolling ... The road from Dushanbe through the
+    # Pamir') is not where it happened: places without a cue nearby count only from the first report of violence on
+    first_event = story_start(infos)
+
     def candidates(with_cue: bool) -> list[P.Place]:
         out = []
-        for info in infos:
+        for n, info in enumerate(infos):
+            if not with_cue and n < first_event:
+                continue
             if any(info in o.infos for o in mentions if o is not m):  # another event's sentence
                 continue
             cues = [c for c in info.cues if c.violent]
@@ -761,6 +859,7 @@ def build_rows(art: Article, rules: R.Rules | None = None) -> list[dict]:
         else:
             strategic_place(m, infos, mentions)
     mentions = [m for m in mentions if not (m.group == "violent" and _outside_region(m, article_border))]
+    mentions = merge_compatible(mentions, lang)
     rows = []
     for m in mentions:
         rows.append(_row(art, m, lang, dominant, article_border))
@@ -786,6 +885,9 @@ def _row(art: Article, m: Mention, lang: str, dominant: str, article_border: str
         lat, lon, admin1 = place.latitude, place.longitude, place.admin1
         location = place.text
         geo_precision = place.precision
+        if lat is None and (pt := P.province_point(place.country, place.admin1)) is not None:
+            lat, lon = pt  # a district listed without coordinates: its province's point, flagged
+            reasons.append(f"coordinates: {place.text!r} has none in the gazetteer; the point of {place.admin1} used")
         if place.feature_code == "ADM2":
             admin2 = re.sub(r"\s+(?:district|rayon|район\w*)$", "", place.text, flags=re.I)
         if place.how in ("fuzzy", "folded"):

@@ -193,6 +193,16 @@ def index() -> PlaceIndex:
 
 
 @cache
+def province_point(country: str, admin1: str) -> tuple[float, float] | None:
+    """The gazetteer point of a province (ADM1), for a district the gazetteer lists without coordinates."""
+    if not admin1:
+        return None
+    for e in index().entries:
+        if e.feature_code == "ADM1" and e.country == country and e.admin1 == admin1 and e.latitude is not None:
+            return e.latitude, e.longitude
+    return None
+
+
 def place_roles() -> tuple[tuple[re.Pattern, str], ...]:
     """Patterns for the words before a place that make it an origin or the other side of a border."""
     return tuple((re.compile(row["pattern"], R.FLAGS), row["role"]) for row in R.read("place_roles.csv"))
