@@ -483,19 +483,27 @@ def merge_mentions(mentions: list[Mention]) -> list[Mention]:
         if target is None:
             out.append(m)
             continue
-        target.infos += [i for i in m.infos if i not in target.infos]
-        target.counts += m.counts
-        target.actors += m.actors
-        target.cues += m.cues
-        if m.resolved.known and (not target.resolved.known or _finer(m.resolved, target.resolved)):
-            target.resolved, target.date_mention = m.resolved, m.date_mention
-        if target.place is None or (m.place is not None and m.place.rank < target.place.rank):
-            target.place = m.place if m.place is not None else target.place
-        target.border = target.border or m.border
+        absorb(target, m)
     return out
 
 
 PRECISION_ORDER = {"day": 0, "week": 1, "month": 2, "year": 3}
+
+
+def absorb(target: Mention, m: Mention, same_article: bool = False) -> None:
+    """Fold mention `m` into `target`: evidence, counts, actors and cues are pooled; the finer date and
+    the more precise place win. Within one article a count repeated in both tellings is kept once."""
+    target.infos += [i for i in m.infos if i not in target.infos]
+    target.counts += [c for c in m.counts if c not in target.counts] if same_article else m.counts
+    target.actors += m.actors
+    target.cues += m.cues
+    if m.resolved.known and (not target.resolved.known or _finer(m.resolved, target.resolved)):
+        target.resolved, target.date_mention = m.resolved, m.date_mention
+    if target.place is None or (m.place is not None and m.place.rank < target.place.rank):
+        target.place = m.place if m.place is not None else target.place
+    target.border = target.border or m.border
+    if same_article:
+        target.reasons += [r for r in m.reasons if r not in target.reasons]
 
 
 def _finer(a: D.Resolved, b: D.Resolved) -> bool:
@@ -585,16 +593,7 @@ def merge_compatible(mentions: list[Mention], lang: str) -> list[Mention]:
         if target is None:
             out.append(m)
             continue
-        target.infos += [i for i in m.infos if i not in target.infos]
-        target.counts += [c for c in m.counts if c not in target.counts]
-        target.actors += m.actors
-        target.cues += m.cues
-        if m.resolved.known and (not target.resolved.known or _finer(m.resolved, target.resolved)):
-            target.resolved, target.date_mention = m.resolved, m.date_mention
-        if target.place is None or (m.place is not None and m.place.rank < target.place.rank):
-            target.place = m.place if m.place is not None else target.place
-        target.border = target.border or m.border
-        target.reasons += [r for r in m.reasons if r not in target.reasons]
+        absorb(target, m, same_article=True)
     return out
 
 
