@@ -2,33 +2,25 @@
 was looked at against them, scored once before (baseline.rst) and once after (final.rst) the clustering
 change. The floor sits just below the final score: a regression guard, not a target to tune towards."""
 
-from pathlib import Path
-
 import pandas as pd
 import pytest
 
-from incidents.evaluate import score
-from incidents.extract import extract_paths, to_frame
-from incidents.extract.article import load_article
+from article_sets import FIXTURES, articles, score_folder, urls
 
-BLIND = Path(__file__).parent / "fixtures" / "articles_blind"
+BLIND = FIXTURES / "articles_blind"
 
 
 @pytest.fixture(scope="module")
 def blind_report():
-    gold = pd.read_csv(BLIND / "gold.csv", dtype=str, keep_default_na=False)
-    rows = to_frame(extract_paths([BLIND]))
-    return score(gold, rows, {p.name for p in BLIND.glob("*.txt")}), rows
+    return score_folder(BLIND)
 
 
 def test_blind_set_is_varied():
-    files = sorted(BLIND.glob("*.txt"))
-    arts = [load_article(f) for f in files]
+    arts = articles(BLIND)
     langs = [a.language for a in arts]
-    assert 12 <= len(files) <= 15 and langs.count("ru") >= 5 and langs.count("en") >= 5
+    assert 12 <= len(arts) <= 15 and langs.count("ru") >= 5 and langs.count("en") >= 5
     assert len({a.meta.get("outlet", "") for a in arts}) >= 10
-    heldout = {load_article(f).meta.get("url") for f in (BLIND.parent / "articles_heldout").glob("*.txt")}
-    assert not heldout & {a.meta.get("url") for a in arts}
+    assert not urls("articles_heldout") & {a.meta.get("url") for a in arts}
 
 
 def test_blind_floor(blind_report):

@@ -3,24 +3,21 @@ the rules were not written against) and unit tests for the general rules added f
 
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
-from incidents.evaluate import score
-from incidents.extract import extract_article, extract_paths, to_frame
+from incidents.extract import extract_article
 from incidents.extract import counts as N
 from incidents.extract import places as P
 from incidents.extract.article import load_article
+
+from article_sets import score_folder
 
 HELDOUT = Path(__file__).parent / "fixtures" / "articles_heldout"
 
 
 @pytest.fixture(scope="module")
 def heldout_report():
-    gold = pd.read_csv(HELDOUT / "gold.csv", dtype=str, keep_default_na=False)
-    rows = to_frame(extract_paths([HELDOUT]))
-    names = {p.name for p in HELDOUT.glob("*.txt")}
-    return score(gold, rows, names), rows
+    return score_folder(HELDOUT)
 
 
 def test_heldout_set_is_varied():
