@@ -56,9 +56,8 @@ def cmd_validate(args) -> int:
     for target in targets:
         if target.is_dir():
             inc_path, src_path = store.table_path(target, S.INCIDENTS), store.table_path(target, S.SOURCES)
-            inc, p1 = store.read_table(inc_path)
-            src, p2 = store.read_table(src_path)
-            problems += sort_problems(p1 + p2 + check_dataset(inc, src, str(inc_path), str(src_path)))
+            inc, src, read_problems = store.read_dataset(target)
+            problems += sort_problems(read_problems + check_dataset(inc, src, str(inc_path), str(src_path)))
             rows += sum(len(f) for f in (inc, src) if f is not None)
         else:
             frame, found = store.read_table(target)

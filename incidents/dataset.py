@@ -63,10 +63,6 @@ class Dataset:
         return None
 
 
-def empty_incidents() -> pd.DataFrame:
-    return type_incidents(pd.DataFrame({c: pd.Series(dtype=str) for c in S.INCIDENTS.names}))
-
-
 def type_incidents(raw: pd.DataFrame) -> pd.DataFrame:
     """Convert a clean raw incidents frame to typed columns (schema order)."""
     return _typed(raw, S.INCIDENTS)
@@ -287,9 +283,8 @@ def load(directory: str | Path | None = None, include_extracted: bool = True, ca
 
 def _load(d: Path, include_extracted: bool) -> Dataset:
     inc_path, src_path = store.table_path(d, S.INCIDENTS), store.table_path(d, S.SOURCES)
-    raw_inc, p1 = store.read_table(inc_path)
-    raw_src, p2 = store.read_table(src_path)
-    ds = build(raw_inc, raw_src, str(inc_path), str(src_path), problems=p1 + p2)
+    raw_inc, raw_src, read_problems = store.read_dataset(d)
+    ds = build(raw_inc, raw_src, str(inc_path), str(src_path), problems=read_problems)
     ext_path = d / EXTRACTED_FILE
     if include_extracted and ext_path.exists():
         ext, p3 = store.read_table(ext_path)

@@ -64,10 +64,6 @@ def _csv(frame: pd.DataFrame) -> bytes:
     return ("\ufeff" + _text_safe(frame).to_csv(index=False, lineterminator="\r\n")).encode("utf-8")
 
 
-def sources_csv_bytes(sources: pd.DataFrame) -> bytes:
-    return _csv(_dates_as_text(sources))
-
-
 def _json_value(v):
     if v is None or v is pd.NA or v is pd.NaT:
         return None

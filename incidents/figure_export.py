@@ -15,7 +15,6 @@ import copy
 import math
 import os
 import textwrap
-from dataclasses import replace
 from datetime import date
 from urllib.parse import urlencode, urlsplit
 
@@ -342,7 +341,3 @@ def file_name(chart: str, view: View, fmt: str) -> str:
     span = f"_{lo:%Y%m%d}-{hi:%Y%m%d}" if lo and hi else ""
     border = "-".join(view.state.borders) if view.state.borders else "all-borders"
     return f"borderwatch_{chart}_{border}{span}.{fmt}"
-
-
-def with_view_settings(state: FilterState, lanes: str | None = None, agg: str | None = None) -> FilterState:
-    return replace(state, lanes=lanes or state.lanes, agg=agg or state.agg)

@@ -20,7 +20,6 @@ import numpy as np
 import pandas as pd
 import pycountry
 import shapely
-from geopy.distance import geodesic
 from rapidfuzz import fuzz, process
 
 GEO_DIR = Path(__file__).resolve().parent.parent / "data" / "geo"
@@ -429,8 +428,3 @@ def geodesic_km(lat1, lon1, lat2, lon2) -> np.ndarray:
                                                     - Bc / 6 * cos_2sm * (-3 + 4 * sin_sigma**2) * (-3 + 4 * cos_2sm**2)))
     result = _B * A * (sigma - d_sigma) / 1000.0
     return result.reshape(shape) if shape else result.reshape(())[()]
-
-
-def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    """Geodesic distance between two (lat, lon) points in km (geopy)."""
-    return geodesic(a, b).km

@@ -828,10 +828,6 @@ def _fmt(d: date | None) -> str:
     return d.isoformat() if d else ""
 
 
-def _span(text: str, s: int, e: int) -> str:
-    return f"{s}:{e}"
-
-
 def build_rows(art: Article, rules: R.Rules | None = None) -> list[dict]:
     rules = rules or R.load()
     lang = art.language

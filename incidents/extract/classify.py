@@ -50,16 +50,6 @@ def find_actors(text: str, lang: str, offset: int = 0, rules: R.Rules | None = N
             for m, a in comb.finditer(text)]
 
 
-def _non_overlapping(hits):
-    """Longest match wins where matches overlap ('Chinese engineers' beats 'engineers')."""
-    hits = sorted(hits, key=lambda h: (-(h.end - h.start), h.start))
-    kept = []
-    for h in hits:
-        if all(h.end <= k.start or k.end <= h.start for k in kept):
-            kept.append(h)
-    return sorted(kept, key=lambda h: h.start)
-
-
 def out_of_region_terms(text: str, lang: str, rules: R.Rules | None = None) -> list[str]:
     rules = rules or R.load()
     found = []

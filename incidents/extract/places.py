@@ -237,10 +237,6 @@ def stopwords() -> frozenset[str]:
     return frozenset(r["word"].casefold() for r in R.read("place_stopwords.csv"))
 
 
-def _capitalised(tok: str) -> bool:
-    return tok[:1].isupper()
-
-
 def find_places(text: str, offset: int = 0, countries: frozenset[str] = frozenset(),
                 skip_words: frozenset[str] = frozenset()) -> list[Place]:
     """Places named in `text` (one sentence), longest phrase first; offsets shifted by `offset`."""
