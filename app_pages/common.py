@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from incidents import dataset, store
-from incidents.method import ATTRIBUTION
+from incidents import dataset
+from incidents.geo import ATTRIBUTION
+from incidents.store import FileStore
 
 
 @st.cache_resource(show_spinner="Loading incidents…", max_entries=2)
@@ -24,8 +25,8 @@ def _load(directory: str, fingerprint: tuple) -> dataset.Dataset:
 
 def load() -> dataset.Dataset:
     """The dataset in $BORDERWATCH_DATA (default ./data), reloaded whenever a CSV changes on disk."""
-    d = store.data_dir()
-    return _load(str(d), store.file_fingerprint(d))
+    store = FileStore()
+    return _load(str(store.directory), store.fingerprint())
 
 
 def as_of_text(ds: dataset.Dataset) -> str:

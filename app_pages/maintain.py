@@ -1,6 +1,6 @@
 """Maintainer page: upload a CSV, read its validation report, merge the good rows, download or save.
 
-Widgets only; the logic is incidents/upload.py (the same reader, rules and merge as `incidents add`).
+Widgets only; the logic is incidents/curate/upload.py (the same reader, rules and merge as `incidents add`).
 Runs as an st.Page of dashboard.py or on its own (`streamlit run app_pages/maintain.py`).
 Cell text from an upload is shown only inside st.dataframe (never as markdown or HTML); the file
 name and messages are shown with st.text / st.code. Saving into the data directory is available
@@ -18,7 +18,9 @@ if str(Path(__file__).resolve().parent.parent) not in sys.path:  # run standalon
 
 import streamlit as st  # noqa: E402
 
-from incidents import dataset, store, upload  # noqa: E402
+from incidents import dataset  # noqa: E402
+from incidents.curate import upload  # noqa: E402
+from incidents.store import FileStore  # noqa: E402
 from incidents.errors import IncidentsError  # noqa: E402
 
 AUTO = "detect from the header"
@@ -43,12 +45,13 @@ st.markdown(
     "row by row and the offending cells are highlighted; good rows are merged into the current data, which you "
     "can download, or save when this deployment allows it.")
 
-directory = store.data_dir()
-fingerprint = store.file_fingerprint(directory)
+store = FileStore()
+directory = store.directory
+fingerprint = store.fingerprint()
 limit = upload.max_upload_bytes()
 kind_choice = st.radio("The file holds", [AUTO, *upload.KIND_LABELS], horizontal=True, key="upload_kind",
                        format_func=lambda k: upload.KIND_LABELS.get(k, k))
-uploaded = st.file_uploader(f"CSV file (UTF-8, at most {upload._megabytes(limit)})", type=["csv"], key="upload_file")
+uploaded = st.file_uploader(f"CSV file (UTF-8, at most {upload.megabytes(limit)})", type=["csv"], key="upload_file")
 
 if uploaded is None:
     st.info("No file uploaded yet.")

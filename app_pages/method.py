@@ -1,6 +1,6 @@
 """Method page: event types, precision codes, how killed low/best/high are derived, attribution.
 
-Codes and meanings are imported from incidents.schema (via incidents.method), never retyped.
+Codes and meanings are imported from incidents.schema (via incidents.view.method), never retyped.
 """
 
 from __future__ import annotations
@@ -9,8 +9,10 @@ import streamlit as st
 
 from app_pages.common import as_of_text, load
 from incidents import charts
-from incidents.method import (ATTRIBUTION, COUNTING_METHOD, KILLED_METHOD, date_precision_table,
-                              event_types_table, fields_table, geo_precision_table, legend_svg, origins_text)
+from incidents.charts.legend import legend_svg
+from incidents.geo import ATTRIBUTION
+from incidents.view.method import (COUNTING_METHOD, KILLED_METHOD, date_precision_table, event_types_table,
+                                   fields_table, geo_precision_table, origins_text)
 
 ds = load()
 

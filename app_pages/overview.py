@@ -1,7 +1,7 @@
 """The main dashboard page: sidebar filters, headline figures, map, timeline, table and incident detail.
 
-Widgets only: filtering, aggregation and figures live in incidents/filters.py, aggregate.py and
-charts.py. Filter state is mirrored into the URL query string (shareable links).
+Layout only: filtering, aggregation, tables and figures live in incidents/ (view/, charts/, export/);
+widget state and the URL in app_pages/state.py. Filter state is mirrored into the URL (shareable links).
 """
 
 from __future__ import annotations
@@ -14,30 +14,23 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
+from app_pages import state as S
 from app_pages.common import as_of_text, footer, load
-from incidents import brief, charts, filters, render
-from incidents import export as data_export
-from incidents import figure_export as fe
-from incidents import palette as P
-from incidents.view import make_view
-from incidents.filters import FilterState
-from incidents.method import country_name, legend_svg, md_escape, safe_url
-from incidents.schema import DERIVED, EARLIEST_DATE, GEO_PRECISION_MEANING, INCIDENTS
+from incidents import charts
+from incidents.charts import palette as P
+from incidents.charts.legend import legend_svg
+from incidents.export import brief, render
+from incidents.export import data as data_export
+from incidents.export import figures as fe
+from incidents.export.words import default_base_url
+from incidents.schema import EARLIEST_DATE, GEO_PRECISION_MEANING, country_name
+from incidents.text import markdown as md_escape
+from incidents.view import filters, tables
+from incidents.view.views import make_view
 
 PLOTLY_CONFIG = {"displaylogo": False, "scrollZoom": True,
                  "modeBarButtonsToRemove": ["toImage", "sendDataToCloud"]}
-
-# Widget keys, one per FilterState field.
-K = {
-    "preset": "f_preset", "dates": "f_dates", "borders": "f_borders", "countries": "f_countries",
-    "provinces": "f_provinces", "event_types": "f_types", "actors": "f_actors", "min_killed": "f_min_killed",
-    "origins": "f_origins", "date_precisions": "f_dprec", "geo_precisions": "f_gprec", "text": "f_text",
-    "lanes": "f_lanes", "agg": "f_agg", "incident": "f_incident",
-}
-TABLE_LIMIT = 1000  # rows sent to the browser table
-SAVED = "_filter_state"  # last FilterState, survives a visit to another page
-EPOCH = "_selection_epoch"  # bumped to clear chart selections
-CHART_KEYS = "_chart_keys"  # current widget keys of the charts and table (tests inject selections here)
+K = S.K
 
 ds = load()
 df_all = ds.incidents
@@ -59,83 +52,16 @@ opts = filters.options(df_all)
 data_first = df_all["event_date"].min().date()
 
 
-def preset_dates(preset: str, start=None, end=None) -> tuple[date, date]:
-    """What the date widget shows for a preset (the resolved window, or the data's span for 'all')."""
-    lo, hi = FilterState(preset=preset, start=start, end=end).date_range(today)
-    return (lo or min(data_first, today), hi or today)
-
-
-def seed(state: FilterState) -> None:
-    """Put a state into the widgets (only before they are drawn, or from a callback)."""
-    ss = st.session_state
-    ss[K["preset"]] = state.preset
-    ss[K["dates"]] = preset_dates(state.preset, state.start, state.end)
-    for attr in ("borders", "countries", "provinces", "event_types", "actors", "origins",
-                 "date_precisions", "geo_precisions"):
-        ss[K[attr]] = list(getattr(state, attr))
-    ss[K["min_killed"]] = int(state.min_killed)
-    ss[K["text"]] = state.text
-    ss[K["lanes"]] = state.lanes
-    ss[K["agg"]] = state.agg
-    ss[K["incident"]] = state.incident
-    ss[SAVED] = state
-
-
-def current_state() -> FilterState:
-    ss = st.session_state
-    preset = ss.get(K["preset"]) or "all"
-    saved: FilterState = ss.get(SAVED, FilterState())
-    start, end = saved.start, saved.end
-    dates = ss.get(K["dates"]) or ()
-    if preset == "custom" and len(dates) == 2:
-        start, end = dates
-    return FilterState(
-        preset=preset, start=start if preset == "custom" else None, end=end if preset == "custom" else None,
-        **{a: tuple(ss.get(K[a]) or ()) for a in ("borders", "countries", "provinces", "event_types", "actors",
-                                                  "origins", "date_precisions", "geo_precisions")},
-        min_killed=int(ss.get(K["min_killed"]) or 0), text=(ss.get(K["text"]) or "").strip(),
-        lanes=ss.get(K["lanes"]) or "type", agg=ss.get(K["agg"]) or "month", incident=ss.get(K["incident"]) or "",
-    )
-
-
-def on_preset() -> None:
-    p = st.session_state[K["preset"]]
-    if p and p != "custom":
-        st.session_state[K["dates"]] = preset_dates(p)
-
-
-def on_dates() -> None:
-    if len(st.session_state[K["dates"]] or ()) == 2:
-        st.session_state[K["preset"]] = "custom"
-
-
-def on_reset() -> None:
-    seed(FilterState())
-    st.session_state[EPOCH] = st.session_state.get(EPOCH, 0) + 1
-
-
-def clear_selection() -> None:
-    st.session_state[EPOCH] = st.session_state.get(EPOCH, 0) + 1
-
-
 # --- 1. state: from the URL on a fresh session, else from the widgets ---------------------------
 ss = st.session_state
-if K["preset"] not in ss:
-    from_url = filters.from_query(st.query_params, opts) if len(st.query_params) else None
-    initial = from_url or ss.get(SAVED) or FilterState()
-    if initial.incident and initial.incident not in set(df_all["incident_id"]):
-        initial = replace(initial, incident="",
-                                  warnings=initial.warnings + (f"incident {initial.incident!r} is not in the data",))
-    seed(initial)
-    if initial.warnings:
-        ss["_url_warnings"] = initial.warnings
+S.start(opts, set(df_all["incident_id"]), today, data_first)
 
 # --- 2. sidebar filters --------------------------------------------------------------------------
 sb = st.sidebar
 sb.segmented_control("Period", list(filters.PRESETS), key=K["preset"], format_func=filters.PRESET_LABELS.get,
-                     required=True, on_change=on_preset,
+                     required=True, on_change=S.on_preset, args=(today, data_first),
                      help="Rolling windows end today; 'Custom' keeps the dates you pick.")
-sb.date_input("Date range", key=K["dates"], min_value=EARLIEST_DATE, max_value=today, on_change=on_dates,
+sb.date_input("Date range", key=K["dates"], min_value=EARLIEST_DATE, max_value=today, on_change=S.on_dates,
               format="YYYY-MM-DD")
 sb.multiselect("Border", opts["borders"], key=K["borders"], format_func=charts.border_label,
                placeholder="All borders",
@@ -160,22 +86,13 @@ with sb.expander("Place, actor, casualties, precision", expanded=False):
     st.multiselect("Date precision", opts["date_precisions"], key=K["date_precisions"], placeholder="Any")
     st.multiselect("Place precision", opts["geo_precisions"], key=K["geo_precisions"], placeholder="Any",
                    help="; ".join(f"{k}: {v}" for k, v in GEO_PRECISION_MEANING.items()))
-sb.button("Reset filters", on_click=on_reset, width="stretch")
+sb.button("Reset filters", on_click=S.on_reset, args=(today, data_first), width="stretch")
 
-state = current_state()
-ss[SAVED] = state
-
-
-def sync_url() -> None:
-    """Mirror the widgets into the query string (called last, after every widget of the page)."""
-    final = current_state()
-    ss[SAVED] = final
-    query = filters.to_query(final)
-    if not filters.query_equal(query, st.query_params):
-        st.query_params.from_dict(query)
+state = S.current()
+ss[S.SAVED] = state
 
 
-for w in ss.pop("_url_warnings", ()):  # shown once, on the run that opened the link
+for w in ss.pop(S.URL_WARNINGS, ()):  # shown once, on the run that opened the link
     st.warning(f"Link parameter ignored: {md_escape(w)}")
 
 # --- 3. filter ---------------------------------------------------------------------------------
@@ -206,7 +123,7 @@ c5.metric("Since last incident", "—" if h.days_since is None else f"{h.days_si
           help=f"Last incident shown (strategic developments excluded): {h.last_incident or 'none'}.")
 
 # --- 5. map and timeline (linked selection) ---------------------------------------------------
-epoch = ss.get(EPOCH, 0)
+epoch = ss.get(S.EPOCH, 0)
 map_key, tl_key = f"map-{state.key()}-{epoch}", f"timeline-{state.key()}-{epoch}"
 start, end = view.start, view.end
 
@@ -248,7 +165,7 @@ with right:
                f"{agg} by type, ◆ killed (whisker: sources' low–high)."
                + (f" {coarse} incidents dated more coarsely than a {agg} are counted in their first {agg}."
                   if coarse else ""))
-ss[CHART_KEYS] = {"map": map_key, "timeline": tl_key}
+ss[S.CHART_KEYS] = {"map": map_key, "timeline": tl_key}
 
 # --- 5b. exports of exactly this view (rendered only when a button is clicked) --------------------
 xview = view
@@ -285,35 +202,17 @@ if not can_render:
 selected = list(dict.fromkeys(charts.selected_ids(map_fig, map_event) + charts.selected_ids(tl_fig, tl_event)))
 
 # --- 6. table -------------------------------------------------------------------------------------
-table_df = shown[shown["incident_id"].isin(selected)] if selected else shown
+table, matched = tables.table_rows(shown, selected)
 if selected:
     t1, t2 = st.columns([4, 1])
-    t1.info(f"Table limited to the {len(table_df)} incidents selected on the map or timeline.")
-    t2.button("Clear selection", on_click=clear_selection, width="stretch")
-
-table = table_df.sort_values("event_date", ascending=False, kind="stable").reset_index(drop=True)
-if len(table) > TABLE_LIMIT:  # the browser table stays fast; downloads below carry every row
-    st.caption(f"Table: the {TABLE_LIMIT:,} most recent of {len(table):,} incidents. Narrow the filters, or "
+    t1.info(f"Table limited to the {matched} incidents selected on the map or timeline.")
+    t2.button("Clear selection", on_click=S.clear_selection, width="stretch")
+if matched > len(table):  # the browser table stays fast; downloads below carry every row
+    st.caption(f"Table: the {len(table):,} most recent of {matched:,} incidents. Narrow the filters, or "
                "download the CSV / Excel below for all of them.")
-    table = table.head(TABLE_LIMIT)
-view = pd.DataFrame({
-    "date": table["event_date"],
-    "date prec.": table["date_precision"],
-    "type": table["event_type"].map(P.label),
-    "place": table["location"],
-    "province": table["admin1"],
-    "border": table["border"].map(charts.border_label),
-    "killed": table["killed"],
-    "killed range": (table["killed_low"].astype("str") + "–" + table["killed_high"].astype("str")).fillna(""),
-    "injured": table["injured"],
-    "sources": table["source_count"],
-    "disagree": table["disputed"].map({True: "⚠ yes", False: ""}),
-    "origin": table["origin"],
-    "summary": table["summary"],
-    "id": table["incident_id"],
-})
+view = tables.incident_table(table)
 table_key = "table-" + hashlib.sha1("|".join(table["incident_id"]).encode()).hexdigest()[:10]
-ss[CHART_KEYS]["table"] = table_key
+ss[S.CHART_KEYS]["table"] = table_key
 table_event = st.dataframe(
     view, hide_index=True, width="stretch", height=min(38 + 35 * len(view), 320), key=table_key, placeholder="",
     on_select="rerun", selection_mode="single-row",
@@ -322,15 +221,6 @@ table_event = st.dataframe(
         "killed": st.column_config.NumberColumn("killed", help="Best estimate"),
         "summary": st.column_config.TextColumn("summary", width="large"),
     })
-
-
-def dashboard_base_url() -> str:
-    """This dashboard's own address (for the brief's reopen link), else the configured default."""
-    try:
-        url = st.context.url
-    except Exception:  # noqa: BLE001 - not available outside a browser session
-        url = None
-    return url.split("?", 1)[0] if isinstance(url, str) and url.startswith("http") else fe.DEFAULT_BASE_URL
 
 
 dl = st.container(horizontal=True, gap="small", vertical_alignment="center")
@@ -352,7 +242,7 @@ br.caption("Brief of this view (period, filters, headline figures, charts, incid
 paper = br.segmented_control("Paper", ["a4", "letter"], default="a4", key="x_paper", required=True,
                              format_func={"a4": "A4", "letter": "Letter"}.get,
                              label_visibility="collapsed", help="Paper size of the brief") or "a4"
-base_url = dashboard_base_url()
+base_url = default_base_url()
 if can_render:
     br.download_button("Download brief", data=partial(brief.build_pdf, xview, paper, base_url),
                        file_name=fe.file_name("brief", xview, "pdf"), mime="application/pdf", on_click="ignore",
@@ -376,15 +266,7 @@ if picked and ss.get("_last_table_pick") != (table_key, picked):
 ss["_last_table_pick"] = (table_key, picked)
 
 # --- 7. detail --------------------------------------------------------------------------------------
-current = ss.get(K["incident"]) or ""
-choices = table if not current or current in set(table["incident_id"]) else \
-    pd.concat([table, df_all[df_all["incident_id"] == current]], ignore_index=True)
-place = choices["location"].where(choices["location"] != "", choices["admin1"])
-place = place.where(place != "", choices["country"])
-labels = {"": "— choose an incident (or click a table row) —"}
-labels.update(zip(choices["incident_id"], choices["event_date"].dt.strftime("%Y-%m-%d") + " · "
-                  + choices["event_type"].astype(str).map(P.label) + " · " + place + " · " + choices["incident_id"]))
-
+choices, labels = tables.detail_choices(table, df_all, ss.get(K["incident"]) or "")
 st.selectbox("Incident detail", list(labels), key=K["incident"], format_func=labels.get)
 chosen = ss.get(K["incident"]) or ""
 match = choices[choices["incident_id"] == chosen] if chosen else choices.iloc[0:0]
@@ -395,8 +277,7 @@ if len(match):
     st.markdown(f"#### {md_escape(charts.date_text(r))} · {md_escape(P.label(r['event_type']))}")
     st.text(r["summary"])
     if bool(r["disputed"]):
-        fields = ", ".join(f.replace("location", "place") for f in str(r["disputed_fields"]).split(";") if f)
-        st.warning(f"Sources disagree on: {md_escape(fields)}")
+        st.warning(f"Sources disagree on: {md_escape(tables.disputed_text(r))}")
     km = r["distance_to_border_km"]
     if pd.notna(km):
         side = r["point_country"]
@@ -410,38 +291,12 @@ if len(match):
     d1, d2 = st.columns([1, 1])
     with d1:
         st.markdown("**Every field**")
-        meaning = {c.name: c.description for c in (*INCIDENTS.columns, *DERIVED.columns)}
-        cols = [c.name for c in INCIDENTS.columns] + [c.name for c in DERIVED.columns]
-        vals = []
-        for c in cols:
-            v = r[c]
-            vals.append("" if v is None or (not isinstance(v, str) and pd.isna(v))
-                        else (f"{v:%Y-%m-%d}" if isinstance(v, pd.Timestamp) else str(v)))
-        st.dataframe(pd.DataFrame({"field": cols, "value": vals, "meaning": [meaning[c] for c in cols]}),
-                     hide_index=True, width="stretch", height=420)
+        st.dataframe(tables.fields_table(r), hide_index=True, width="stretch", height=420)
     with d2:
         st.markdown("**Claims side by side**")
-        claims = {"record": [charts.date_text(r), r["location"], "" if pd.isna(r["killed"]) else str(r["killed"]),
-                             "" if pd.isna(r["injured"]) else str(r["injured"])]}
-        for i, s in src.iterrows():
-            name = f"{i + 1}. {s['source_name']}"
-            claims[name] = ["" if pd.isna(s["claim_date"]) else f"{s['claim_date']:%Y-%m-%d}", s["claim_location"],
-                            "" if pd.isna(s["claim_killed"]) else str(s["claim_killed"]),
-                            "" if pd.isna(s["claim_injured"]) else str(s["claim_injured"])]
-        disputed = set(str(r["disputed_fields"]).split(";"))
-        flag = ["⚠" if f in disputed else "" for f in ("date", "location", "killed", "injured")]
-        st.dataframe(pd.DataFrame({"claim": ["date", "place", "killed", "injured"], "disagree": flag, **claims}),
-                     hide_index=True, width="stretch")
+        st.dataframe(tables.claims_table(r, src), hide_index=True, width="stretch")
         st.markdown(f"**Sources in the ledger ({len(src)})**")
-        ledger = pd.DataFrame({
-            "source": src["source_name"],
-            "published": src["published"],
-            "link": [safe_url(u) for u in src["url"]],
-            "address": src["url"],
-            "quote": src["quote"],
-            "note": src["note"],
-        })
-        st.dataframe(ledger, hide_index=True, width="stretch", column_config={
+        st.dataframe(tables.ledger_table(src), hide_index=True, width="stretch", column_config={
             "published": st.column_config.DateColumn("published", format="YYYY-MM-DD"),
             "link": st.column_config.LinkColumn("link", display_text="open", help="Only http(s) addresses are links"),
         })
@@ -450,5 +305,5 @@ if ds.errors:
     with st.expander(f"{len(ds.errors)} data problems — rows with errors are not shown"):
         st.code("\n".join(str(p) for p in ds.problems), language=None)
 
-sync_url()
+S.sync_url()
 footer(ds)

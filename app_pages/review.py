@@ -1,25 +1,18 @@
 """Review extracted candidates: evidence highlighted in the article, then accept / reject / attach.
 
-A plain Streamlit script (usable as an st.Page). Logic lives in incidents.review; article text is
+A plain Streamlit script (usable as an st.Page). Logic lives in incidents.curate.review; article text is
 shown as escaped markdown, never rendered as HTML.
 """
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
-
 import streamlit as st
 
-from incidents import review, store
+from incidents.curate import review
+from incidents.store import FileStore, articles
+from incidents.text import markdown as escape_md
 
 FIELD_COLOURS = {"evidence": "gray", "date": "blue", "place": "green", "killed": "red", "injured": "orange", "type": "violet"}
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$])")
-
-
-def escape_md(text: str) -> str:
-    """Escape markdown (and so any HTML-looking text) so article text is shown literally."""
-    return _MD_SPECIAL.sub(r"\\\1", text)
 
 
 def render_article(text: str, spans: str, start: int | None, end: int | None) -> str:
@@ -33,8 +26,9 @@ def render_article(text: str, spans: str, start: int | None, end: int | None) ->
     return "".join(pieces)
 
 
-data_dir = store.data_dir()
-path = review.extracted_path(data_dir)
+store = FileStore()
+data_dir = store.directory
+path = store.candidates_path
 st.title("Review extracted incidents")
 st.caption("Candidates read by machine from news articles. **Extracted records are unreviewed until a curator "
            "accepts, attaches or rejects them.** Colours: " + ", ".join(f":{c}-background[{k}]" for k, c in FIELD_COLOURS.items()))
@@ -70,17 +64,12 @@ fields = ["event_type", "event_date", "end_date", "date_precision", "location", 
 st.dataframe([{"field": f, "value": row.get(f, ""), "evidence": row.get(f.split("_")[0] + "_evidence", "")}
               for f in fields], hide_index=True)
 
-article_file = None
-for folder in (Path("seeds"), data_dir / "articles", Path(".")):
-    cand = folder / row["source_file"]
-    if cand.exists():
-        article_file = cand
-        break
+article_file = review.article_file(row, store.article_roots())
 with st.expander("Article text with evidence highlighted", expanded=True):
     if article_file is None:
         st.text(row.get("evidence", ""))
     else:
-        text = article_file.read_bytes().decode("utf-8-sig", errors="replace").replace("\r\n", "\n")
+        text = articles.read_text(article_file)
         start, end = int(float(row.get("char_start") or 0)), int(float(row.get("char_end") or 0))
         lo, hi = max(0, start - 1500), min(len(text), end + 1500)
         shifted = ";".join(f"{k}={int(a) - lo}:{int(b) - lo}" for k, _, r in

@@ -93,8 +93,8 @@ def bench_rerun(table: Table, ds, n: int, repeat: int):
     import plotly.express as px
 
     from incidents import charts
-    from incidents.filters import FilterState
-    from incidents.view import make_view
+    from incidents.view.filters import FilterState
+    from incidents.view.views import make_view
 
     states = [FilterState(borders=("AFG-TJK",)), FilterState(borders=()), FilterState(borders=(), min_killed=1)]
 
@@ -150,10 +150,12 @@ def bench_extract(table: Table, workdir: Path, repeat: int):
 # --- exports ----------------------------------------------------------------------------------------
 
 def bench_exports(table: Table, repeat: int):
-    from incidents import dataset, export, render
-    from incidents import figure_export as fe
-    from incidents.filters import FilterState
-    from incidents.view import make_view
+    from incidents import dataset
+    from incidents.export import data as export
+    from incidents.export import figures as fe
+    from incidents.export import render
+    from incidents.view.filters import FilterState
+    from incidents.view.views import make_view
 
     ds = dataset.load(ROOT / "data")
     view = make_view(ds, FilterState(), TODAY)

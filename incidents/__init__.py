@@ -1,7 +1,6 @@
-"""borderwatch: security incidents on Central Asia's borders, curated and extracted, with their sources."""
+"""borderwatch: security incidents on Central Asia's borders, curated and extracted, with their sources.
 
-from .dataset import Dataset, build, load
-from .errors import DataFileError, IncidentsError, Problem
+Importing the package loads nothing heavy; import what you use, e.g. `from incidents.dataset import load`.
+"""
 
-__all__ = ["Dataset", "DataFileError", "IncidentsError", "Problem", "build", "load"]
-__version__ = "0.1.0"
+__version__ = "0.2.0"

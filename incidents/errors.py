@@ -1,8 +1,10 @@
-"""The project's exceptions and the Problem record that every check reports."""
+"""Every exception borderwatch raises on purpose, and the Problem record that every check reports."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from .text import shorten
 
 
 class IncidentsError(Exception):
@@ -15,6 +17,26 @@ class DataFileError(IncidentsError, ValueError):
 
 class LockTimeout(IncidentsError, TimeoutError):
     """Another writer holds the data directory's lock for too long."""
+
+
+class WriteRefused(IncidentsError):
+    """A write was refused before anything changed (e.g. a data file has rows that cannot be read)."""
+
+    def __init__(self, message: str, problems: list | None = None):
+        super().__init__(message)
+        self.problems = list(problems or [])
+
+
+class ReviewError(IncidentsError):
+    """A review decision could not be applied; the message says why (e.g. the record has no date yet)."""
+
+
+class SaveDisabled(IncidentsError):
+    """Saving from the dashboard is switched off in this deployment."""
+
+
+class ExportUnavailable(IncidentsError, RuntimeError):
+    """Static export needs a local Chromium, and none was found."""
 
 
 @dataclass(frozen=True)
@@ -37,7 +59,7 @@ class Problem:
         where = f"{self.file}:{self.row if self.row is not None else '-'}:{self.column or '-'}"
         detail = ""
         if self.found is not None or self.expected is not None:
-            found = "(empty)" if self.found in (None, "") else repr(_shorten(self.found))
+            found = "(empty)" if self.found in (None, "") else repr(shorten(self.found))
             detail = f" (found {found}; expected {self.expected})" if self.expected else f" (found {found})"
         prefix = "warning: " if self.severity == "warning" else ""
         return f"{where}: {prefix}{self.message}{detail}"
@@ -45,8 +67,3 @@ class Problem:
     @property
     def is_error(self) -> bool:
         return self.severity == "error"
-
-
-def _shorten(text: str, limit: int = 80) -> str:
-    text = str(text)
-    return text if len(text) <= limit else text[: limit - 1] + "…"

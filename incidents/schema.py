@@ -187,6 +187,40 @@ DERIVED = Table(
     ),
 )
 
+# The extractor's candidates (data/extracted.csv, the review queue): the incident columns, then where
+# each candidate comes from, its evidence and the review state. Not checked by the incident rules
+# until a person accepts it.
+CANDIDATES_FILE = "extracted.csv"
+CANDIDATES = Table(
+    name="candidates",
+    file=CANDIDATES_FILE,
+    key=("incident_id",),
+    columns=INCIDENTS.columns + (
+        Column("source_file", TEXT, "The article file the candidate was read from."),
+        Column("source_url", TEXT, "The article's address (its `url:` header), when known."),
+        Column("source_outlet", TEXT, "The outlet that published the article."),
+        Column("source_published", TEXT, "The article's publication date, when known."),
+        Column("language", TEXT, "The article's language (en, ru)."),
+        Column("evidence", TEXT, "The sentences the candidate was read from."),
+        Column("char_start", TEXT, "Character offset of the evidence in the article text."),
+        Column("char_end", TEXT, "End offset of the evidence in the article text."),
+        Column("date_evidence", TEXT, "The words the date was read from."),
+        Column("place_evidence", TEXT, "The words the place was read from."),
+        Column("killed_evidence", TEXT, "The words the killed figure was read from."),
+        Column("injured_evidence", TEXT, "The words the injured figure was read from."),
+        Column("type_evidence", TEXT, "The cue words that decided the event type."),
+        Column("actor_evidence", TEXT, "The words the actors were read from."),
+        Column("evidence_spans", TEXT, "field=start:end offsets of each field's evidence, semicolon-separated."),
+        Column("confidence", TEXT, "The extractor's confidence, 0-1."),
+        Column("needs_review", TEXT, "True when a person must check the candidate before use."),
+        Column("review_reason", TEXT, "Why the candidate needs review."),
+        Column("extractor_version", TEXT, "Version of the extractor that produced the row."),
+        Column("cluster_id", TEXT, "Shared by candidates from different articles about the same event."),
+        Column("matched_incident_id", TEXT, "The curated incident this candidate reports on, when matched."),
+        Column("match_differences", TEXT, "How the candidate differs from the matched curated incident."),
+    ),
+)
+
 # Extra columns a maintainer's `incidents add` row may carry: the incident's first source.
 ADD_SOURCE_COLUMNS = ("source_name", "url", "published")
 
@@ -199,6 +233,12 @@ def column(name: str, table: Table = INCIDENTS) -> Column:
         return table.by_name[name]
     except KeyError:
         raise KeyError(f"unknown column {name!r} in {table.name}; valid: {', '.join(table.names)}") from None
+
+
+def country_name(code: str) -> str:
+    """'TJK' -> 'Tajikistan' (the common name where ISO has a long one); unknown codes as given."""
+    c = pycountry.countries.get(alpha_3=str(code)) if code else None
+    return getattr(c, "common_name", None) or getattr(c, "name", None) or str(code)
 
 
 def in_region(lat: float, lon: float) -> bool:

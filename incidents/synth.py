@@ -132,19 +132,3 @@ def write(n: int, out: Path, seed: int = 42) -> tuple[Path, Path]:
     store.write_table(incidents, inc_path, S.INCIDENTS, backup=False)
     store.write_table(sources, src_path, S.SOURCES, backup=False)
     return inc_path, src_path
-
-
-def register(sub, common) -> None:
-    from . import cli
-
-    p = sub.add_parser("synth", parents=[common], help="write a synthetic, schema-valid dataset of N incidents",
-                       description="Write incidents.csv and sources.csv with N synthetic incidents into DIR.")
-    p.add_argument("--n", type=int, required=True, help="number of incidents")
-    p.add_argument("--out", required=True, metavar="DIR")
-    p.add_argument("--seed", type=int, default=42)
-
-    @cli.command("synth", "write a synthetic, schema-valid dataset of N incidents")
-    def cmd_synth(args) -> int:
-        inc, src = write(args.n, Path(args.out), args.seed)
-        print(f"wrote {args.n} synthetic incidents to {inc} and their ledger to {src}")
-        return 0

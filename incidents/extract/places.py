@@ -10,7 +10,8 @@ from functools import cache, lru_cache
 from rapidfuzz import fuzz, process
 
 from .. import schema as S
-from ..geo import ALPHA2_TO_3, GENERIC_WORDS, Gazetteer, normalize
+from ..geo import ALPHA2_TO_3, GENERIC_WORDS, Gazetteer
+from ..text import name_key as normalize
 from . import rules as R
 
 GAP = re.compile(r"[\s\-'’]{1,2}")

@@ -12,14 +12,15 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-RULES_DIR = Path(__file__).resolve().parent.parent.parent / "data" / "extract"
+from .. import config
+
 
 FLAGS = re.IGNORECASE | re.UNICODE
 
 
 def read(name: str, directory: Path | None = None) -> list[dict[str, str]]:
     """Rows of data/extract/<name> as dicts of stripped strings."""
-    path = Path(directory or RULES_DIR) / name
+    path = Path(directory or config.rules_dir()) / name
     with open(path, encoding="utf-8", newline="") as fh:
         return [{k: (v or "").strip() for k, v in row.items()} for row in csv.DictReader(fh)]
 
@@ -118,7 +119,7 @@ def _by_lang(rows, key="pattern"):
 
 @cache
 def load(directory: str | None = None) -> Rules:
-    d = Path(directory) if directory else RULES_DIR
+    d = Path(directory) if directory else config.rules_dir()
     r = lambda name: read(name, d)  # noqa: E731
 
     numbers: dict[str, dict[str, int]] = {}

@@ -1,0 +1,24 @@
+"""Shared chart settings: template, font, and when a chart draws aggregates instead of incidents.
+
+Pure plotly: never import streamlit in charts/ (importing it changes plotly's default template), and
+never open files here (the base map comes from `incidents.store.geodata`). Every figure sets its
+template explicitly.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+TEMPLATE = "plotly_white"
+FONT = dict(family="Liberation Sans, DejaVu Sans, Arial, sans-serif", size=12)
+
+# Above this many incidents the charts draw aggregates (grid cells on the map, a lane x period heat
+# strip on the timeline) so the page stays fast and the figures small; narrowing the filters below it
+# brings the individual incidents back.
+DETAIL_LIMIT = 1000
+DENSITY_SCALE = "Cividis"  # sequential, readable with colour-vision deficiencies
+
+
+def is_aggregated(df: pd.DataFrame) -> bool:
+    """True when a chart of these incidents draws aggregates instead of one mark per incident."""
+    return len(df) > DETAIL_LIMIT

@@ -1,0 +1,94 @@
+"""Every setting borderwatch reads from the environment, and every default path, read in one place.
+
+Settings are read when asked for (never at import time), so a test or a long-running dashboard that
+changes the environment sees the change. No other module reads `os.environ`.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+# Environment variables (names only; read by the functions below).
+ENV_DATA = "BORDERWATCH_DATA"            # data directory (default ./data)
+ENV_CACHE = "BORDERWATCH_CACHE"          # load cache directory, or 'off' (default ~/.cache/borderwatch)
+ENV_ALLOW_SAVE = "BORDERWATCH_ALLOW_SAVE"  # 1/true/yes/on: the dashboard may write into the data directory
+ENV_MAX_UPLOAD_MB = "BORDERWATCH_MAX_UPLOAD_MB"  # upload size limit (default 20)
+ENV_DASHBOARD_URL = "BORDERWATCH_DASHBOARD_URL"  # public address of the dashboard, for links in briefs
+ENV_BROWSER = "BROWSER_PATH"             # Chromium binary for exports (the name kaleido also reads)
+
+DEFAULT_MAX_UPLOAD_MB = 20.0
+LOCAL_DASHBOARD_URL = "http://127.0.0.1:8501/"
+_TRUE = ("1", "true", "yes", "on")
+_OFF = ("", "0", "off", "no", "none", "false")
+
+
+def _env(name: str) -> str | None:
+    value = os.environ.get(name)
+    return value if value is None else value.strip()
+
+
+def data_dir(explicit: str | os.PathLike | None = None) -> Path:
+    """The data directory: the explicit one, else $BORDERWATCH_DATA, else ./data."""
+    return Path(explicit or _env(ENV_DATA) or "data")
+
+
+def bundled_dir() -> Path:
+    """Where the shipped geography (geo/) and extraction rules (extract/) live.
+
+    In a source checkout (editable install) that is the repository's `data/`; an installed wheel
+    carries the same folders as package data in `incidents/_data/` (see pyproject.toml).
+    """
+    packaged = PACKAGE_DIR / "_data"
+    if (packaged / "geo").is_dir():
+        return packaged
+    return PACKAGE_DIR.parent / "data"
+
+
+def geo_dir() -> Path:
+    """The bundled geography: boundaries, border lines, gazetteer (see data/geo/SOURCES.md)."""
+    return bundled_dir() / "geo"
+
+
+def rules_dir() -> Path:
+    """The extractor's rule tables (data/extract/*.csv)."""
+    return bundled_dir() / "extract"
+
+
+def cache_root() -> Path | None:
+    """The load cache directory, or None when $BORDERWATCH_CACHE switches it off."""
+    value = _env(ENV_CACHE)
+    if value is not None and value.casefold() in _OFF:
+        return None
+    return Path(value).expanduser() if value else Path.home() / ".cache" / "borderwatch"
+
+
+def save_enabled() -> bool:
+    """True when this deployment lets the dashboard save into the data directory."""
+    return (_env(ENV_ALLOW_SAVE) or "").casefold() in _TRUE
+
+
+def max_upload_bytes() -> int:
+    """The upload limit in bytes: $BORDERWATCH_MAX_UPLOAD_MB megabytes, default 20."""
+    try:
+        mb = float(_env(ENV_MAX_UPLOAD_MB) or DEFAULT_MAX_UPLOAD_MB)
+    except ValueError:
+        mb = DEFAULT_MAX_UPLOAD_MB
+    return max(0, int(mb * 1024 * 1024))
+
+
+def dashboard_url() -> str | None:
+    """The dashboard's public address for links sent to other people, or None when not configured."""
+    return _env(ENV_DASHBOARD_URL) or None
+
+
+def browser_path() -> str | None:
+    """An explicitly configured Chromium binary ($BROWSER_PATH), or None."""
+    return _env(ENV_BROWSER) or None
+
+
+def subprocess_env(**overrides: str) -> dict[str, str]:
+    """The environment for a child process we start (Chromium for PDFs), with overrides."""
+    return {**os.environ, **overrides}

@@ -1,0 +1,79 @@
+"""The only code that opens data files: tables, articles, the bundled geography, the load cache.
+
+`FileStore` is the data directory seen as a store with a small interface - read the tables, run one
+write transaction, tell whether the files changed - so a database store can take its place later.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from .. import config
+from ..errors import Problem
+from ..schema import CANDIDATES_FILE, INCIDENTS, SOURCES
+from . import articles, geodata
+from .files import LOCK_NAME, locked, write_bytes_atomic, write_table
+from .tables import decode, parse_csv, read_table, table_bytes, table_path
+from .transaction import Transaction, empty_table, read_or_empty, transaction
+
+__all__ = ["FileStore", "Transaction", "decode", "empty_table", "locked", "open_store", "parse_csv",
+           "read_or_empty", "read_table", "table_bytes", "table_path", "transaction", "write_bytes_atomic",
+           "write_table", "LOCK_NAME"]
+
+
+class FileStore:
+    """A data directory: incidents.csv, sources.csv and extracted.csv, written under one lock."""
+
+    def __init__(self, directory: str | Path | None = None):
+        self.directory = config.data_dir(directory)
+
+    def __repr__(self) -> str:
+        return f"FileStore({str(self.directory)!r})"
+
+    @property
+    def incidents_path(self) -> Path:
+        return table_path(self.directory, INCIDENTS)
+
+    @property
+    def sources_path(self) -> Path:
+        return table_path(self.directory, SOURCES)
+
+    @property
+    def candidates_path(self) -> Path:
+        return self.directory / CANDIDATES_FILE
+
+    def read_tables(self) -> tuple[pd.DataFrame | None, pd.DataFrame | None, list[Problem]]:
+        """Both tables as raw strings (None when unreadable) and every problem met reading them."""
+        inc, p1 = read_table(self.incidents_path)
+        src, p2 = read_table(self.sources_path)
+        return inc, src, p1 + p2
+
+    def read_candidates(self) -> tuple[pd.DataFrame | None, list[Problem]]:
+        """The extraction file (review queue) as raw strings."""
+        return read_table(self.candidates_path)
+
+    def transaction(self, candidates_path: Path | None = None) -> "transaction":
+        """The one write transaction: see `store.transaction`."""
+        return transaction(self.directory, candidates_path)
+
+    def fingerprint(self) -> tuple:
+        """(path, size, mtime) of every data file; changes whenever a file is rewritten (a cache key)."""
+        out = []
+        for p in (self.incidents_path, self.sources_path, self.candidates_path):
+            try:
+                st = p.stat()
+                out.append((str(p), st.st_size, st.st_mtime_ns))
+            except FileNotFoundError:
+                out.append((str(p), None, None))
+        return tuple(out)
+
+    def article_roots(self) -> list[Path]:
+        """Folders whose article files review pages may show: the data directory's articles/, the seeds."""
+        return [self.directory / "articles", config.PACKAGE_DIR.parent / "seeds", Path("seeds")]
+
+
+def open_store(directory: str | Path | None = None) -> FileStore:
+    """The store for a data directory (default: $BORDERWATCH_DATA, else ./data)."""
+    return FileStore(directory)

@@ -1,0 +1,189 @@
+"""Filter state for the dashboard: what an analyst chose, how it is applied, and how it travels in a URL.
+
+Pure functions only (no streamlit): the dashboard turns widgets into a `FilterState`, calls
+`apply`, and mirrors the state into the page's query parameters with `to_query`/`from_query`
+so a view can be shared as a link and reopens identically.
+
+Conventions:
+* an empty tuple means "no restriction" for every multi-choice filter;
+* the border filter starts on the Tajik–Afghan border (`DEFAULT_BORDERS`); an explicit
+  `border=all` in the URL means every border;
+* date presets are rolling windows that end *today* (the day the page is viewed), so a shared
+  "last 90 days" link stays a last-90-days link; a custom range is stored as fixed dates;
+* an incident matches a date range when its date window overlaps it: a month-precision
+  event dated 2026-01-01 covers all of January (the one rule in `incidents.periods`).
+The URL form of a state (to_query/from_query) lives in `query.py`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import asdict, dataclass, field, replace
+from datetime import date
+from typing import Iterable
+
+import pandas as pd
+
+from .. import periods
+from ..schema import DATE_PRECISIONS, EVENT_TYPES, GEO_PRECISIONS, ORIGINS
+from ..text import fold
+from ..vector import isin
+from .params import (AGGS, ALL, DEFAULT_BORDERS, FOCUS_BORDER, LANES, NO_BORDER, PRESET_LABELS,  # noqa: F401
+                     PRESETS, Q_AGG, Q_FROM, Q_INCIDENT, Q_LANES, Q_MIN_KILLED, Q_MULTI, Q_PRESET, Q_TEXT, Q_TO,
+                     QUERY_KEYS, UNKNOWN_GEO)
+
+
+@dataclass(frozen=True)
+class FilterState:
+    """Everything that decides what the dashboard shows. Defaults = the view a new visitor gets."""
+
+    preset: str = "all"
+    start: date | None = None  # used when preset == "custom"
+    end: date | None = None
+    borders: tuple[str, ...] = DEFAULT_BORDERS
+    countries: tuple[str, ...] = ()
+    provinces: tuple[str, ...] = ()
+    event_types: tuple[str, ...] = ()
+    actors: tuple[str, ...] = ()
+    min_killed: int = 0
+    origins: tuple[str, ...] = ()
+    date_precisions: tuple[str, ...] = ()
+    geo_precisions: tuple[str, ...] = ()
+    text: str = ""
+    # view settings (not filters, but part of a shared view)
+    lanes: str = "type"
+    agg: str = "month"
+    incident: str = ""  # the incident whose detail is open
+    warnings: tuple[str, ...] = field(default=(), compare=False)
+
+    def date_range(self, today: date) -> tuple[date | None, date | None]:
+        """The resolved (start, end) of the date filter; (None, None) means all dates."""
+        days = PRESETS.get(self.preset)
+        if days:
+            return periods.rolling(days, today)
+        if self.preset == "custom":
+            return self.start, self.end
+        return None, None
+
+    def key(self) -> str:
+        """Short stable hash of the filters (not the view settings): changes whenever the shown set may."""
+        d = asdict(self)
+        for k in ("lanes", "agg", "incident", "warnings"):
+            d.pop(k)
+        return hashlib.sha1(repr(sorted(d.items())).encode()).hexdigest()[:10]
+
+
+# --- options ----------------------------------------------------------------------------------
+
+def _distinct(*columns: pd.Series) -> list[str]:
+    """The distinct non-blank values of some text columns (hash-based: fast at a million rows)."""
+    values = pd.unique(pd.concat([c.astype(str) for c in columns], ignore_index=True)) if columns else []
+    return [v for v in values if isinstance(v, str) and v.strip()]
+
+
+def options(df: pd.DataFrame) -> dict[str, list[str]]:
+    """The choices each filter offers, from the data (enums in schema order, the rest sorted)."""
+    borders = sorted(_distinct(df["border"]))
+    # The focus border is always offered (and first): it is the default choice even in data without it.
+    borders = [FOCUS_BORDER] + [b for b in borders if b != FOCUS_BORDER]
+    if (df["border"].astype(str) == "").any():
+        borders.append(NO_BORDER)
+    present_geo = set(_distinct(df["geo_precision"]))
+    geo = [g for g in GEO_PRECISIONS if g in present_geo]
+    if (df["geo_precision"].astype(str) == "").any():
+        geo.append(UNKNOWN_GEO)
+    return {
+        "borders": borders,
+        "countries": sorted(_distinct(df["country"])),
+        "provinces": sorted(_distinct(df["admin1"]), key=str.casefold),
+        "event_types": list(EVENT_TYPES),
+        "actors": sorted(_distinct(df["actor1"], df["actor2"]), key=str.casefold),
+        "origins": list(ORIGINS),
+        "date_precisions": list(DATE_PRECISIONS),
+        "geo_precisions": geo or list(GEO_PRECISIONS),
+    }
+
+
+def provinces_for(df: pd.DataFrame, countries: Iterable[str]) -> list[str]:
+    """Province choices, narrowed to the chosen countries (all when none is chosen)."""
+    countries = list(countries)
+    sub = df if not countries else df[df["country"].isin(countries)]
+    return sorted(_distinct(sub["admin1"]), key=str.casefold)
+
+
+# --- applying ---------------------------------------------------------------------------------
+
+INCIDENT_TEXT_COLUMNS = ("incident_id", "summary", "location", "admin1", "admin2", "sub_event_type",
+                         "actor1", "actor2", "tags")
+SOURCE_TEXT_COLUMNS = ("source_name", "url", "claim_location", "quote", "note")
+
+
+def haystack(df: pd.DataFrame, sources: pd.DataFrame | None = None) -> pd.Series:
+    """Per incident, the folded text the free-text search looks in: its own text fields plus every
+    ledger row's outlet, address, place, quote and note."""
+    parts = _joined(df, INCIDENT_TEXT_COLUMNS)
+    if sources is not None and len(sources):
+        ledger = _joined(sources, SOURCE_TEXT_COLUMNS).groupby(sources["incident_id"]).agg(" ".join)
+        parts = parts + " " + df["incident_id"].map(ledger).fillna("")
+    return parts.map(fold)
+
+
+def _joined(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.Series:
+    """The columns' text joined with spaces, row by row (vectorised; a Series even when empty)."""
+    out = pd.Series("", index=frame.index, dtype=object)
+    for col in columns:
+        out = out + " " + frame[col].astype(str)
+    return out
+
+
+def search_terms(text: str) -> list[str]:
+    """Words to find (all must match); "double quotes" keep a phrase together."""
+    terms = re.findall(r'"([^"]+)"|(\S+)', text or "")
+    return [fold(a or b) for a, b in terms if (a or b).strip()]
+
+
+def apply(df: pd.DataFrame, state: FilterState, today: date, sources: pd.DataFrame | None = None,
+          ignore_dates: bool = False) -> pd.DataFrame:
+    """The incidents matching every filter, in the input order.
+
+    `sources` is the ledger (searched by the free-text filter). With `ignore_dates` the date
+    filter is skipped (used to compare with the previous period).
+    """
+    keep = pd.Series(True, index=df.index)
+    if not ignore_dates:
+        lo, hi = state.date_range(today)
+        if lo is not None or hi is not None:
+            start, end = periods.windows(df)
+            if lo is not None:
+                keep &= end >= pd.Timestamp(lo)
+            if hi is not None:
+                keep &= start <= pd.Timestamp(hi)
+    if state.borders:
+        hit = isin(df["border"], state.borders)
+        keep &= (hit | (df["border"] == "")) if NO_BORDER in state.borders else hit
+    if state.countries:
+        keep &= isin(df["country"], state.countries)
+    if state.provinces:
+        keep &= isin(df["admin1"], state.provinces)
+    if state.event_types:
+        keep &= isin(df["event_type"], state.event_types)
+    if state.actors:
+        keep &= isin(df["actor1"], state.actors) | isin(df["actor2"], state.actors)
+    if state.min_killed > 0:
+        keep &= (df["killed"].fillna(-1) >= state.min_killed).astype(bool)
+    if state.origins:
+        keep &= isin(df["origin"], state.origins)
+    if state.date_precisions:
+        keep &= isin(df["date_precision"], state.date_precisions)
+    if state.geo_precisions:
+        hit = isin(df["geo_precision"], state.geo_precisions)
+        keep &= (hit | (df["geo_precision"] == "")) if UNKNOWN_GEO in state.geo_precisions else hit
+    terms = search_terms(state.text)
+    if terms:
+        hay = haystack(df[keep], sources)
+        hit = pd.Series(True, index=hay.index)
+        for t in terms:
+            hit &= hay.str.contains(t, regex=False)
+        keep &= hit.reindex(df.index, fill_value=False)
+    return df if keep.all() else df[keep]  # no copy when nothing is filtered out (frames are read-only)

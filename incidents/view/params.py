@@ -1,0 +1,27 @@
+"""The dashboard's choices and URL parameter names, as plain constants (importing this costs nothing:
+the command line builds its parser from them without loading pandas)."""
+
+PRESETS = {"all": None, "30": 30, "90": 90, "365": 365, "custom": None}
+PRESET_LABELS = {"all": "All", "30": "30 d", "90": "90 d", "365": "365 d", "custom": "Custom"}
+FOCUS_BORDER = "AFG-TJK"
+DEFAULT_BORDERS = (FOCUS_BORDER,)
+NO_BORDER = "none"  # incidents not on (or not assigned to) any border
+UNKNOWN_GEO = "unknown"  # blank geo_precision
+LANES = ("type", "border")
+AGGS = ("week", "month")
+
+# URL parameter names (kept short: links get pasted into chats and reports).
+Q_PRESET, Q_FROM, Q_TO = "preset", "from", "to"
+Q_MULTI = {  # FilterState field -> query parameter
+    "borders": "border",
+    "countries": "country",
+    "provinces": "province",
+    "event_types": "type",
+    "actors": "actor",
+    "origins": "origin",
+    "date_precisions": "dprec",
+    "geo_precisions": "gprec",
+}
+Q_MIN_KILLED, Q_TEXT, Q_LANES, Q_AGG, Q_INCIDENT = "min_killed", "q", "lanes", "agg", "incident"
+ALL = "all"
+QUERY_KEYS = (Q_PRESET, Q_FROM, Q_TO, *Q_MULTI.values(), Q_MIN_KILLED, Q_TEXT, Q_LANES, Q_AGG, Q_INCIDENT)

@@ -1,0 +1,114 @@
+"""A filter state in a URL: query parameters to and from `FilterState`, so a view can be shared as a link.
+
+Unknown or invalid values are dropped, never fatal; each drop is described in `state.warnings` so
+the page can say what it ignored.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from typing import Mapping
+
+from ..schema import DATE_PRECISIONS, EVENT_TYPES, GEO_PRECISIONS, ORIGINS
+from .filters import FilterState
+from .params import (AGGS, ALL, LANES, PRESETS, Q_AGG, Q_FROM, Q_INCIDENT, Q_LANES, Q_MIN_KILLED, Q_MULTI,
+                     Q_PRESET, Q_TEXT, Q_TO, UNKNOWN_GEO)
+
+def to_query(state: FilterState) -> dict[str, str | list[str]]:
+    """Query parameters for a state; parameters at their default are left out (short links)."""
+    d = FilterState()
+    q: dict[str, str | list[str]] = {}
+    if state.preset != d.preset:
+        q[Q_PRESET] = state.preset
+    if state.preset == "custom":
+        if state.start:
+            q[Q_FROM] = state.start.isoformat()
+        if state.end:
+            q[Q_TO] = state.end.isoformat()
+    for attr, key in Q_MULTI.items():
+        value = tuple(getattr(state, attr))
+        if value != getattr(d, attr):
+            q[key] = list(value) if value else [ALL]
+    if state.min_killed != d.min_killed:
+        q[Q_MIN_KILLED] = str(int(state.min_killed))
+    if state.text.strip():
+        q[Q_TEXT] = state.text.strip()
+    if state.lanes != d.lanes:
+        q[Q_LANES] = state.lanes
+    if state.agg != d.agg:
+        q[Q_AGG] = state.agg
+    if state.incident:
+        q[Q_INCIDENT] = state.incident
+    return q
+
+
+def _values(params: Mapping, key: str) -> list[str]:
+    """All values of a parameter, from a plain dict, a dict of lists or st.query_params."""
+    if hasattr(params, "get_all"):
+        return [str(v) for v in params.get_all(key)]
+    v = params.get(key)
+    if v is None:
+        return []
+    return [str(x) for x in v] if isinstance(v, (list, tuple)) else [str(v)]
+
+
+def _date(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text.strip())
+    except (ValueError, AttributeError):
+        return None
+
+
+def from_query(params: Mapping, opts: dict[str, list[str]] | None = None) -> FilterState:
+    """Rebuild a state from query parameters. Unknown or invalid values are dropped, never fatal;
+    each drop is described in `state.warnings` so the page can say what it ignored."""
+    d = FilterState()
+    warn: list[str] = []
+    kw: dict = {}
+    preset = (_values(params, Q_PRESET) or [d.preset])[0]
+    start, end = _date((_values(params, Q_FROM) or [""])[0]), _date((_values(params, Q_TO) or [""])[0])
+    if preset not in PRESETS:
+        warn.append(f"unknown date preset {preset!r}")
+        preset = d.preset
+    if (start or end) and preset != "custom":
+        preset = "custom"
+    if start and end and start > end:
+        start, end = end, start
+    kw.update(preset=preset, start=start, end=end)
+    allowed_enums = {"event_types": EVENT_TYPES, "origins": ORIGINS, "date_precisions": DATE_PRECISIONS,
+                     "geo_precisions": (*GEO_PRECISIONS, UNKNOWN_GEO)}
+    for attr, key in Q_MULTI.items():
+        raw = _values(params, key)
+        if not raw:
+            continue
+        if raw == [ALL]:
+            kw[attr] = ()
+            continue
+        allowed = (opts or {}).get(attr) or allowed_enums.get(attr)
+        good = []
+        for v in raw:
+            if allowed is not None and v not in allowed:
+                warn.append(f"{key}={v!r} matches nothing in the data and was ignored")
+            elif v not in good:
+                good.append(v)
+        kw[attr] = tuple(good)
+    mk = (_values(params, Q_MIN_KILLED) or [""])[0]
+    if mk:
+        if mk.isdigit():
+            kw["min_killed"] = int(mk)
+        else:
+            warn.append(f"min_killed={mk!r} is not a whole number")
+    kw["text"] = (_values(params, Q_TEXT) or [""])[0][:200]
+    lanes = (_values(params, Q_LANES) or [d.lanes])[0]
+    kw["lanes"] = lanes if lanes in LANES else d.lanes
+    agg = (_values(params, Q_AGG) or [d.agg])[0]
+    kw["agg"] = agg if agg in AGGS else d.agg
+    kw["incident"] = (_values(params, Q_INCIDENT) or [""])[0]
+    return replace(d, **kw, warnings=tuple(warn))
+
+
+def query_equal(a: Mapping, b: Mapping) -> bool:
+    """Whether two sets of query parameters encode the same thing (order of keys ignored)."""
+    keys = set(a) | set(b)
+    return all(_values(a, k) == _values(b, k) for k in keys)

@@ -1,0 +1,279 @@
+"""Figure builders (incidents/charts.py) and the palette: trace types, counts, colours, spans, offline map."""
+
+from __future__ import annotations
+
+import ast
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+
+from incidents import charts, dataset
+from incidents import text
+from incidents.view import aggregate
+from incidents.charts import palette as P
+from incidents.schema import EVENT_TYPES
+
+HERE = Path(__file__).resolve().parents[1]
+ROOT = HERE.parent
+
+
+@pytest.fixture(scope="module")
+def hostile():
+    return dataset.load(HERE / "fixtures" / "dashboard" / "hostile").incidents
+
+
+def role(fig: go.Figure, name: str) -> list:
+    return [t for t in fig.data if (t.meta or {}).get("role") == name]
+
+
+# --- palette ----------------------------------------------------------------------------------
+
+def test_one_distinct_colour_and_symbol_per_event_type():
+    colours = [P.color(t) for t in EVENT_TYPES]
+    assert len(set(colours)) == len(EVENT_TYPES)
+    assert set(colours) <= set(P.OKABE_ITO.values())
+    assert P.OKABE_ITO["yellow"] not in colours  # unreadable on white
+    assert len({P.symbol(t) for t in EVENT_TYPES}) == len(EVENT_TYPES)
+    assert P.rgba("#D55E00", 0.5) == "rgba(213,94,0,0.5)"
+
+
+def test_charts_module_never_imports_streamlit():
+    for path in sorted((ROOT / "incidents").rglob("*.py")):
+        mod = str(path.relative_to(ROOT))
+        tree = ast.parse(path.read_text())
+        names = {a.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+        names |= {(n.module or "").split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+        assert "streamlit" not in names, mod
+
+
+# --- map --------------------------------------------------------------------------------------
+
+def test_map_is_offline_scattergeo_with_every_base_layer_off(dash):
+    fig = charts.map_figure(dash)
+    assert all(isinstance(t, go.Scattergeo) for t in fig.data)
+    assert all(t.locationmode is None and t.locations is None for t in fig.data)
+    geo = fig.layout.geo
+    for layer in ("showland", "showcountries", "showcoastlines", "showocean", "showlakes", "showrivers",
+                  "showsubunits"):
+        assert geo[layer] is False, layer
+    assert fig.layout.template.layout.geo.showlakes is True  # the template would turn lakes on: we override
+    spec = json.loads(fig.to_json())
+    assert "cdn.plot.ly" not in json.dumps(spec) and "mapbox" not in json.dumps(spec["layout"])
+    assert not [t for t in spec["data"] if t["type"] != "scattergeo"]
+
+
+def test_map_opens_on_the_tajik_afghan_border_with_it_emphasised(dash):
+    fig = charts.map_figure(dash)
+    lon, lat = fig.layout.geo.lonaxis.range, fig.layout.geo.lataxis.range
+    # the whole AFG-TJK line (lon 67.3-75.0, lat 36.6-38.5) is inside the opening view
+    xs, ys = charts.base_layers()["borders"]["AFG-TJK"]
+    xs, ys = [x for x in xs if x is not None], [y for y in ys if y is not None]
+    assert lon[0] < min(xs) and max(xs) < lon[1] and lat[0] < min(ys) and max(ys) < lat[1]
+    borders = role(fig, "border")
+    assert len(borders) == 19
+    focus = [t for t in borders if t.meta["pair"] == "AFG-TJK"]
+    others = [t for t in borders if t.meta["pair"] != "AFG-TJK"]
+    assert len(focus) == 1 and all(focus[0].line.width > 2 * t.line.width for t in others)
+    assert len(role(fig, "land")) == 9 and len(role(fig, "provinces")) == 1
+
+
+def test_map_has_one_marker_per_located_incident_coloured_by_type(dash):
+    fig = charts.map_figure(dash)
+    markers = role(fig, "incidents")
+    located = dash[charts.mappable(dash)]
+    assert sum(len(t.lat) for t in markers) == len(located) == len(dash) - 2  # two rows have no coordinates
+    for t in markers:
+        assert t.marker.color == P.color(t.meta["event_type"])
+        assert set(dash.set_index("incident_id").loc[list(t.customdata), "event_type"]) == {t.meta["event_type"]}
+    assert sorted(i for t in markers for i in t.customdata) == sorted(located["incident_id"])
+
+
+def test_imprecise_places_are_hollow_with_halos(dash):
+    fig = charts.map_figure(dash)
+    by_id = dash.set_index("incident_id")
+    for t in role(fig, "incidents"):
+        for iid, sym in zip(t.customdata, t.marker.symbol):
+            precise = by_id.at[iid, "geo_precision"] in charts.PRECISE
+            assert sym.endswith("-open") != precise, (iid, sym)
+    halos = role(fig, "halo")
+    n_halo = dash[charts.mappable(dash)]["geo_precision"].isin(list(charts.HALO_KM)).sum()
+    assert n_halo > 0
+    assert sum(int(np.isnan(np.asarray(t.lat, float)).sum()) for t in halos) == n_halo  # one ring per incident
+    assert all(t.fill == "toself" for t in halos)
+
+
+def test_halo_is_clockwise_ring_of_the_right_radius():
+    lat, lon = charts.circle(38.0, 70.0, 20.0)
+    assert lat[0] == lat[-1] and lon[0] == lon[-1]
+    from incidents.geo import geodesic_km
+    d = geodesic_km([38.0] * len(lat), [70.0] * len(lon), lat, lon)
+    assert abs(d - 20.0).max() < 0.3
+    # shoelace in lon/lat: negative area = clockwise (d3-geo fills the complement of a CCW ring)
+    area = sum(lon[i] * lat[i + 1] - lon[i + 1] * lat[i] for i in range(len(lat) - 1))
+    assert area < 0
+
+
+def test_marker_size_grows_with_killed_and_is_capped():
+    s = charts.marker_size(pd.Series([None, 0, 1, 4, 100, 10_000], dtype="Int64"))
+    assert s[0] == s[1] < s[2] < s[3] < s[4] <= 36 and s[5] == 36
+
+
+def test_empty_selection_of_incidents_still_draws_the_base_map(good):
+    fig = charts.map_figure(good.iloc[0:0])
+    assert role(fig, "incidents") == [] and len(role(fig, "border")) == 19
+
+
+# --- timeline ---------------------------------------------------------------------------------
+
+def test_timeline_points_and_spans(good):
+    per = aggregate.per_period(good, "month")
+    fig = charts.timeline_figure(good, per, "type", "month")
+    points = role(fig, "point")
+    handles = role(fig, "handle")
+    spans = role(fig, "span")
+    # fx-clash (day, 23-24 Dec) and fx-talks (day) are points; fx-month is a hollow handle on a span
+    assert sorted(i for t in points for i in t.customdata) == ["fx-clash", "fx-talks"]
+    assert [i for t in handles for i in t.customdata] == ["fx-month"]
+    assert all(s.endswith("-open") for t in handles for s in ([t.marker.symbol] if isinstance(t.marker.symbol, str) else t.marker.symbol))
+    # the month span runs across January; the multi-day clash has a span to its end_date
+    sp = {t.meta["event_type"]: t for t in spans}
+    op = sp["security_operation"]
+    assert pd.Timestamp(op.x[0]) == pd.Timestamp("2026-01-01") and pd.Timestamp(op.x[1]) >= pd.Timestamp("2026-01-31")
+    assert pd.Timestamp(sp["armed_clash"].x[1]) >= pd.Timestamp("2025-12-24")
+    assert "strategic_development" not in sp
+    # the handle sits in the middle of the month, not on a false day 1
+    assert pd.Timestamp(handles[0].x[0]) == pd.Timestamp("2026-01-16")
+
+
+def test_timeline_colours_and_lanes(dash):
+    fig = charts.timeline_figure(dash, None, "type")
+    for t in role(fig, "point") + role(fig, "handle"):
+        assert t.marker.color == P.color(t.meta["event_type"])
+        assert set(t.y) == {P.label(t.meta["event_type"])}
+    assert sum(len(t.customdata) for t in role(fig, "point") + role(fig, "handle")) == len(dash)
+    by_border = charts.timeline_figure(dash, None, "border")
+    lanes = set(y for t in role(by_border, "point") + role(by_border, "handle") for y in t.y)
+    assert lanes == {"AFG–TJK", "KGZ–TJK", "AFG–TKM", "no border"}
+    assert list(by_border.layout.yaxis.categoryarray)[-1] == "AFG–TJK"  # top lane
+
+
+def test_strategic_developments_are_annotated(dash):
+    fig = charts.timeline_figure(dash, None, "type")
+    sd = dash[dash["event_type"] == "strategic_development"]
+    notes = fig.layout.annotations
+    assert 2 <= len(notes) <= len(sd)
+    assert {a.text for a in notes} == {"border talks"} and {a.y for a in notes} == {"strategic development"}
+    # the newest development is always labelled; labels in the same row are at least 1/4 span apart
+    assert pd.Timestamp(notes[-1].x) == sd["event_date"].max()
+    span = dash["event_date"].max() - dash["event_date"].min()
+    for row in (-22, -36):
+        xs = sorted(pd.Timestamp(a.x) for a in notes if a.ay == row)
+        assert all(b - a >= span / charts.timeline.LABEL_SPAN_FRACTION * 0.99 for a, b in zip(xs, xs[1:]))
+    many = pd.concat([sd] * 10, ignore_index=True).assign(incident_id=lambda d: [f"x{i}" for i in range(len(d))])
+    assert len(charts.strategic_annotations(many)) == len(notes)  # duplicates add no labels
+
+
+def test_aggregate_traces_stack_counts_by_type_and_show_killed_range(good):
+    per = aggregate.per_period(good, "month")
+    fig = charts.timeline_figure(good, per, "type", "month")
+    bars = role(fig, "count")
+    assert all(isinstance(b, go.Bar) and b.marker.color == P.color(b.meta["event_type"]) for b in bars)
+    assert sum(sum(b.y) for b in bars) == 3
+    assert fig.layout.barmode == "stack"
+    (killed,) = role(fig, "killed")
+    assert list(killed.y) == [5, 4]
+    assert list(killed.error_y.arrayminus) == [2, 0] and list(killed.error_y.array) == [0, 0]
+    assert killed.yaxis == "y3" and killed.xaxis == "x2"
+
+
+def test_week_aggregates_widen_the_axis_to_whole_periods(good):
+    per = aggregate.per_period(good, "month")
+    fig = charts.timeline_figure(good, per, "type", "month", x_range=("2025-12-20", "2026-01-05"))
+    lo, hi = (pd.Timestamp(v) for v in fig.layout.xaxis.range)
+    assert lo <= pd.Timestamp("2025-12-01") and hi >= pd.Timestamp("2026-01-31")
+
+
+# --- safety of data text ------------------------------------------------------------------------
+
+def test_hover_and_annotation_text_is_escaped(hostile):
+    fig = charts.timeline_figure(hostile, None, "type")
+    texts = [h for t in fig.data if t.hovertext is not None for h in t.hovertext]
+    mfig = charts.map_figure(hostile)
+    texts += [h for t in mfig.data if t.hovertext is not None for h in t.hovertext]
+    blob = " ".join(texts)
+    assert "<script" not in blob and "<img" not in blob and "<a href" not in blob and "<i>Shuroobod" not in blob
+    assert "&lt;script&gt;" in blob and "&lt;img src=x onerror=" in blob
+    # our own markup survives
+    assert "<br>" in blob and "<b>" in blob
+
+
+def test_esc_and_wrap():
+    assert text.html("<b>x</b> & y") == "&lt;b&gt;x&lt;/b&gt; &amp; y"
+    assert text.html(None) == "" and text.html(float("nan")) == ""
+    w = charts.wrap("<x> " * 100, width=20, max_lines=2)
+    assert w.count("<br>") == 1 and "<x>" not in w and w.endswith("…")
+
+
+# --- selection ----------------------------------------------------------------------------------
+
+def test_selected_ids_from_curve_and_index(dash):
+    fig = charts.map_figure(dash)
+    markers = [i for i, t in enumerate(fig.data) if (t.meta or {}).get("role") == "incidents"]
+    c = markers[0]
+    ev = {"selection": {"points": [{"curve_number": c, "point_index": 0}, {"curve_number": c, "point_number": 1},
+                                   {"curve_number": 0, "point_index": 3},  # land polygon: no incident
+                                   {"curve_number": 999, "point_index": 0}],  # stale
+                        "point_indices": [0, 1], "box": [], "lasso": []}}
+    assert charts.selected_ids(fig, ev) == [fig.data[c].customdata[0], fig.data[c].customdata[1]]
+    assert charts.selected_ids(fig, {"selection": {"points": [{"customdata": ["fxd-001"]}]}}) == ["fxd-001"]
+    assert charts.selected_ids(fig, None) == [] and charts.selected_ids(fig, {}) == []
+
+
+# --- many incidents: aggregated layers -----------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def many():
+    from incidents import dataset, synth
+
+    inc, src = synth.generate(charts.DETAIL_LIMIT * 4, seed=11)
+    return dataset.build(inc, src).incidents
+
+
+def test_many_incidents_map_as_cells_with_exact_counts(many):
+    fig = charts.map_figure(many)
+    assert not role(fig, "incidents") and not role(fig, "halo")
+    (cells,) = role(fig, "density")
+    counts = np.asarray(cells.marker.color)
+    assert counts.sum() == charts.mappable(many).sum()
+    cell = charts.grid_cells(many).iloc[0]
+    assert f"{cell['incidents']:,} incidents" in cells.hovertext[0]
+
+
+def test_many_incidents_timeline_as_heat_strip_with_exact_counts(many):
+    from incidents.view import aggregate
+
+    per = aggregate.per_period(many, "month")
+    fig = charts.timeline_figure(many, per, "type", "month")
+    (heat,) = [t for t in fig.data if (t.meta or {}).get("role") == "heat"]
+    assert np.nansum(np.asarray(heat.z, float)) == len(many)
+    assert not [t for t in fig.data if (t.meta or {}).get("role") in ("point", "handle", "span")]
+    assert not fig.layout.annotations
+
+
+def test_figure_payload_stays_small_on_both_sides_of_the_threshold(many):
+    from incidents.view import aggregate
+
+    for df in (many.iloc[: charts.DETAIL_LIMIT], many):
+        per = aggregate.per_period(df, "month")
+        size = len(charts.map_figure(df).to_json()) + len(charts.timeline_figure(df, per).to_json())
+        assert size < 1.5e6, (len(df), size)
+
+
+def test_narrowing_the_filter_brings_individual_incidents_back(many):
+    few = many.iloc[:50]
+    fig = charts.map_figure(few)
+    assert sum(len(t.customdata) for t in role(fig, "incidents")) == charts.mappable(few).sum()
