@@ -510,13 +510,8 @@ def _finer(a: D.Resolved, b: D.Resolved) -> bool:
     return PRECISION_ORDER.get(a.precision, 9) < PRECISION_ORDER.get(b.precision, 9)
 
 
-def _types_compatible(a: str, b: str) -> bool:
-    from ..evaluate import types_compatible
-    return types_compatible(a, b)
-
-
 def _same_event(a: Mention, b: Mention) -> bool:
-    if a.group != b.group or not _types_compatible(a.event_type, b.event_type):
+    if a.group != b.group or not S.types_compatible(a.event_type, b.event_type):
         return False
     if a.resolved.known and b.resolved.known:
         a0, a1 = a.resolved.event_date, a.resolved.end_date or a.resolved.event_date
@@ -571,7 +566,7 @@ def merge_compatible(mentions: list[Mention], lang: str) -> list[Mention]:
         target = None
         if m.group == "violent" and not m.prior:
             for o in out:
-                if o.group != "violent" or o.prior or not _types_compatible(o.event_type, m.event_type):
+                if o.group != "violent" or o.prior or not S.types_compatible(o.event_type, m.event_type):
                     continue
                 if o.resolved.known and m.resolved.known:
                     a0, a1 = o.resolved.event_date, o.resolved.end_date or o.resolved.event_date

@@ -3,7 +3,7 @@ match a curated incident carry its incident_id and the fields on which they diff
 
 Two rows are *compatible* (could be the same real incident) only when all of these hold:
 
-- they come from different articles and their types are compatible (evaluate.types_compatible);
+- they come from different articles and their types are compatible (schema.types_compatible);
 - their places agree: both located within CLUSTER_KM, or the same district (admin2); a row known only
   as "the border" or a country may join a located row of a country on that border, but only when both
   rows carry a known date (see below);
@@ -29,7 +29,7 @@ from datetime import date, timedelta
 import pandas as pd
 from rapidfuzz import fuzz
 
-from ..evaluate import types_compatible
+from ..schema import types_compatible
 from ..geo import geodesic_km
 from . import rules as R
 
