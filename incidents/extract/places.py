@@ -195,9 +195,17 @@ def index(rules: R.Rules | None = None) -> PlaceIndex:
     return _index(rules or R.load())
 
 
+_INDEXES: dict[tuple, PlaceIndex] = {}
+
+
 @cache
 def _index(rules: R.Rules) -> PlaceIndex:
-    return PlaceIndex(Gazetteer.load(), rules)
+    # Rules from another directory with the same spelling tables share one index (it takes a second to build).
+    key = (tuple(tuple(a.items()) for a in rules.place_aliases), tuple(rules.translit.items()), rules.fold,
+           rules.ru_endings)
+    if key not in _INDEXES:
+        _INDEXES[key] = PlaceIndex(Gazetteer.load(), rules)
+    return _INDEXES[key]
 
 
 @cache

@@ -147,21 +147,28 @@ def search(table: Table, lang: str, text: str) -> re.Match | None:
     return pat.search(text) if pat else None
 
 
-def _by_lang(rows, key="pattern", blank: str = "en"):
+def _by_lang(rows, key="pattern"):
     out: dict[str, list[str]] = {}
     for r in rows:
-        out.setdefault(r.get("lang") or blank, []).append(r[key])
+        out.setdefault(r.get("lang") or "en", []).append(r[key])
     return out
 
 
-def _alternation(rows, blank: str = "en") -> Table:
-    """lang -> one case-insensitive alternation of the rows' patterns (rows without a lang go under `blank`)."""
-    return {lang: re.compile("|".join(f"(?:{p})" for p in pats), FLAGS) for lang, pats in _by_lang(rows, blank=blank).items()}
+def _any_of(patterns: list[str]) -> re.Pattern:
+    return re.compile("|".join(f"(?:{p})" for p in patterns), FLAGS)
+
+
+def _alternation(rows) -> Table:
+    """lang -> one case-insensitive alternation of the rows' patterns (rows without a lang count as English)."""
+    return {lang: _any_of(pats) for lang, pats in _by_lang(rows).items()}
 
 
 def _lang_only(rows) -> Table:
-    """As `_alternation`, for the tables whose rows without a lang belong to no language (they never match)."""
-    return _alternation(rows, blank="")
+    """As `_alternation`, for the tables whose rows must name their language (a row without one never matches)."""
+    out: dict[str, list[str]] = {}
+    for row in rows:
+        out.setdefault(row["lang"], []).append(row["pattern"])
+    return {lang: _any_of(pats) for lang, pats in out.items()}
 
 
 def _numbers(rows) -> dict[str, dict[str, int]]:
@@ -237,7 +244,7 @@ def _casualty_any(cues: tuple[Cue, ...]) -> Table:
     pats: dict[str, list[str]] = {}
     for c in cues:
         pats.setdefault(c.lang, []).append(c.pattern.pattern)
-    return {lang: re.compile("|".join(f"(?:{p})" for p in ps), FLAGS) for lang, ps in pats.items()}
+    return {lang: _any_of(ps) for lang, ps in pats.items()}
 
 
 class _Reader:
