@@ -35,7 +35,7 @@ def build_rows(art: Article, rules: R.Rules | None = None) -> list[dict]:
             apply(m, forward_setting(m, infos, mentions, art, ref, rules))
         m.event_type, m.type_reason = _event_type(m, lang, rules)
     # 2. the same event told again
-    mentions = merge_mentions(mentions, rules)
+    mentions = merge_mentions(mentions, lang, rules)
     # 3. what is still missing, from the rest of the article
     for m in mentions:
         if m.group == "violent":

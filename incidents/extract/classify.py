@@ -51,13 +51,11 @@ def find_actors(text: str, lang: str, offset: int = 0, rules: R.Rules | None = N
 
 
 def out_of_region_terms(text: str, lang: str, rules: R.Rules | None = None) -> list[str]:
+    """Places and actors of other regions named in `text` (the article language's table only: an English outlet
+    name such as 'Radio Free Europe' in a Russian article is not a place)."""
     rules = rules or R.load()
-    found = []
-    for lg in {lang, "en"}:
-        pat = rules.out_of_region.get(lg)
-        if pat:
-            found += [m.group(0) for m in pat.finditer(text)]
-    return found
+    pat = rules.out_of_region.get(lang)
+    return [m.group(0) for m in pat.finditer(text)] if pat else []
 
 
 def history_terms(text: str, lang: str, rules: R.Rules | None = None) -> list[str]:

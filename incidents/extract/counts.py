@@ -43,36 +43,32 @@ class Count:
 
 
 def find_numbers(text: str, lang: str, skip: list[tuple[int, int]] = (), rules: R.Rules | None = None) -> list[Number]:
-    """Numbers that could count people: not years, not dates (`skip` spans), not followed by a unit."""
+    """Numbers that could count people: not years, not dates (`skip` spans), not followed by a unit. Only the
+    article language's number words and units apply ('5 км' is a distance, whatever the English tables say)."""
     rules = rules or R.load()
+    pat = rules.number_re.get(lang)
+    if pat is None:
+        return []
     out = []
-    langs = [lang] + [x for x in ("en",) if x != lang]
-    seen: set[tuple[int, int]] = set()
-    for lg in langs:
-        pat = rules.number_re.get(lg)
-        if pat is None:
+    unit = rules.units.get(lang)
+    for m in pat.finditer(text):
+        s, e = m.span()
+        if any(s < ke and ks < e for ks, ke in skip):
             continue
-        for m in pat.finditer(text):
-            s, e = m.span()
-            if (s, e) in seen or any(s < ke and ks < e for ks, ke in skip):
+        if m["digits"]:
+            value = int(m["digits"].replace(",", ""))
+            if 1900 <= value <= 2100 and "," not in m["digits"]:
                 continue
-            if m["digits"]:
-                value = int(m["digits"].replace(",", ""))
-                if 1900 <= value <= 2100 and "," not in m["digits"]:
-                    continue
-                if re.match(r"\s*[-–]?\s*(?:st|nd|rd|th|й|я|го|х)\b", text[e:e + 4]):
-                    continue
-            else:
-                value = rules.number_words[lg][m["word"].casefold()]
-            tail = text[e:e + 30]
-            unit = rules.units.get(lg)
-            if unit and unit.match(re.sub(r"^[\s-]+", "", tail, count=1)):
+            if re.match(r"\s*[-–]?\s*(?:st|nd|rd|th|й|я|го|х)\b", text[e:e + 4]):
                 continue
-            if lg == lang and m["word"] and m["word"].casefold() in ("a", "an") and not _singular_casualty(text[e:e + 60]):
-                continue
-            seen.add((s, e))
-            out.append(Number(s, e, value, m.group(0)))
-    return sorted(out, key=lambda n: n.start)
+        else:
+            value = rules.number_words[lang][m["word"].casefold()]
+        if unit and unit.match(re.sub(r"^[\s-]+", "", text[e:e + 30], count=1)):
+            continue
+        if m["word"] and m["word"].casefold() in ("a", "an") and not _singular_casualty(text[e:e + 60]):
+            continue
+        out.append(Number(s, e, value, m.group(0)))
+    return out
 
 
 def _singular_casualty(tail: str) -> bool:

@@ -3,7 +3,6 @@ dates, places and tolls are compatible."""
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 
 from .. import schema as S
@@ -18,11 +17,11 @@ from .setting import LEAD_SENTENCES
 PRECISION_ORDER = {"day": 0, "week": 1, "month": 2, "year": 3}
 
 
-def merge_mentions(mentions: list[Mention], rules: R.Rules) -> list[Mention]:
+def merge_mentions(mentions: list[Mention], lang: str, rules: R.Rules) -> list[Mention]:
     """The first pass, right after each mention got its own date, place and type: the same event told again."""
     out: list[Mention] = []
     for m in mentions:
-        target = next((o for o in out if _same_event(o, m, rules)), None)
+        target = next((o for o in out if _same_event(o, m, lang, rules)), None)
         if target is None:
             out.append(m)
             continue
@@ -57,7 +56,7 @@ def _overlap(a: D.Resolved, b: D.Resolved) -> bool:
     return not (a0 > b1 + timedelta(days=1) or b0 > a1 + timedelta(days=1))
 
 
-def _same_event(a: Mention, b: Mention, rules: R.Rules) -> bool:
+def _same_event(a: Mention, b: Mention, lang: str, rules: R.Rules) -> bool:
     if a.group != b.group or not S.types_compatible(a.event_type, b.event_type):
         return False
     if a.resolved.known and b.resolved.known:
@@ -68,16 +67,15 @@ def _same_event(a: Mention, b: Mention, rules: R.Rules) -> bool:
         if undated.dates:  # it states a date we could not resolve: a different report
             return False
         # 'a series of attacks on Chinese engineers' is several incidents, not the dated one
-        if R.search(rules.series_words, "ru" if re.search(r"[а-яё]", undated.infos[0].sent.text, re.I) else "en",
-                    undated.infos[0].sent.text):
+        if R.search(rules.series_words, lang, undated.infos[0].sent.text):
             return False
     if a.group == "violent" and a.prior != b.prior:
         return False
     if not places_compatible(a.place, b.place):
         return False
     if a.group == "violent":
-        ka = choose_counts(a, "en", rules)[0]
-        kb = choose_counts(b, "en", rules)[0]
+        ka = choose_counts(a, lang, rules)[0]  # the article's language: «При этом погибли ...» adds to the toll
+        kb = choose_counts(b, lang, rules)[0]
         if ka is not None and kb is not None and ka != kb and not _lead_and_detail(a, b):
             return False
     return True
