@@ -52,7 +52,8 @@ def article_files(paths) -> list[Path]:
     return out
 
 
-def extract_article(path, text: str | None = None, meta: dict | None = None, rules: R.Rules | None = None) -> list[dict]:
+def extract_article(path, text: str | None = None, meta: dict | None = None,
+                    rules: R.Rules | None = None) -> list[dict]:
     """Rows for one article (no clustering), with the rule tables of `rules` (default: data/extract/)."""
     path = Path(path)
     rules = rules or R.load()

@@ -1,6 +1,8 @@
-"""The per-article pipeline, in order: analyse the sentences, find event mentions, give each its date, place and
-type, merge repeated tellings, complete dates and places from the article, drop what is out of scope, and turn
-each mention into a row with evidence."""
+"""The per-article pipeline: every step from an article's sentences to its rows, in order (build_rows).
+
+Analyse the sentences, find event mentions, give each its date, place and type, merge repeated tellings,
+complete dates and places from the article, drop what is out of scope, and turn each mention into a row.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Event-type cues, actors and scope signals in a sentence (tables: event_cues, actors, out_of_region, history_markers)."""
+"""Event-type cues, actors and scope signals in a sentence; an event's type and its actors."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""Rows from different articles that describe the same real incident share a cluster_id; rows that
-match a curated incident carry its incident_id and the fields on which they differ.
+"""Across articles: rows that describe the same real incident share a cluster_id, and are matched to curated ones.
+
+Rows that match a curated incident carry its incident_id and the fields on which they differ.
 
 Two rows are *compatible* (could be the same real incident) only when all of these hold:
 

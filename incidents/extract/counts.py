@@ -1,4 +1,4 @@
-"""Killed and injured figures: counts in a sentence ("at least five", «пятеро погибли») and a mention's toll."""
+"""Killed and injured: the counts in a sentence ("at least five", «пятеро погибли») and a mention's toll."""
 
 from __future__ import annotations
 

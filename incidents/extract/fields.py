@@ -1,5 +1,4 @@
-"""From a mention to an incident row: every field (date, place, toll, type, actors) with its evidence, the
-evidence spans, a confidence and the reasons the row needs review."""
+"""From a mention to an incident row: every field with its evidence, the spans, a confidence and review reasons."""
 
 from __future__ import annotations
 

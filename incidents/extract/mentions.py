@@ -1,5 +1,7 @@
-"""Event mentions in an article: which sentences report a specific event, the sentences that carry it on,
-and the scope filters (background history, events outside the region, tallies over several incidents)."""
+"""Event mentions: which sentences report a specific event, the sentences that carry it on, and scope filters.
+
+Scope: background history, events outside the region, tallies over several incidents.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""Within one article: mentions that tell the same event are merged (absorbed into one), when their types,
-dates, places and tolls are compatible."""
+"""Within one article: mentions that tell the same event, merged into one (types, dates, places, tolls agree)."""
 
 from __future__ import annotations
 

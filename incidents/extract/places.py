@@ -1,5 +1,8 @@
-"""Place names in a sentence: gazetteer and alias lookup with transliteration folding, Russian case endings
-and fuzzy matching; border phrases ("the Tajik-Afghan border"); countries named by demonyms."""
+"""Place names, border phrases and demonyms in a sentence, looked up in the gazetteer and the alias table.
+
+Lookup with transliteration folding, Russian case endings and fuzzy matching; border phrases ("the Tajik-Afghan
+border"); countries named by demonyms.
+"""
 
 from __future__ import annotations
 

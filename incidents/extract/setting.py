@@ -1,6 +1,7 @@
-"""An event's date and place: chosen from its own sentences, else taken from the sentences that set it, the
-sentences after a lead, or the rest of the article. Each step returns what it found (`Found`) for the pipeline
-(assemble.build_rows) to apply."""
+"""An event's date and place: from its own sentences, else from the sentences around it or the rest of the article.
+
+Each step returns what it found (`Found`) for the pipeline (assemble.build_rows) to apply.
+"""
 
 from __future__ import annotations
 
