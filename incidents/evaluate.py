@@ -17,23 +17,11 @@ from itertools import combinations
 import pandas as pd
 
 from .geo import geodesic_km
+from .schema import types_compatible
 
 PLACE_KM = 75.0
 COORD_OK_KM = 25.0  # coordinates count as right within this distance of the gold point
-# Types an analyst could reasonably code either way: the pair counts as the same incident.
-COMPATIBLE_TYPES = (
-    {"armed_clash", "security_operation"},
-    {"armed_clash", "attack_on_civilians"},
-    {"attack_on_civilians", "remote_violence"},
-    {"armed_clash", "remote_violence"},
-    {"security_operation", "smuggling_interdiction"},
-    {"armed_clash", "border_tension"},
-)
 BORDER_LEVEL = ("border_area", "country", "")
-
-
-def types_compatible(a: str, b: str) -> bool:
-    return a == b or {a, b} in COMPATIBLE_TYPES
 
 
 def _d(v) -> date | None:

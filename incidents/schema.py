@@ -256,3 +256,21 @@ def markdown_table(table: Table) -> str:
         mapping = " / ".join(x for x in (c.acled, c.ucdp) if x)
         lines.append(f"| `{c.name}` | {c.kind} | {'yes' if c.required else ''} | {allowed} | {c.description} | {mapping} |")
     return "\n".join(lines)
+
+
+# Which event types may describe the same real event: types an analyst could reasonably code either way
+# ('a clash' vs 'a security operation' for one firefight). The extractor merges and clusters such pairs as
+# one incident, and the scorer counts such a pair as a match.
+COMPATIBLE_TYPES = (
+    {"armed_clash", "security_operation"},
+    {"armed_clash", "attack_on_civilians"},
+    {"attack_on_civilians", "remote_violence"},
+    {"armed_clash", "remote_violence"},
+    {"security_operation", "smuggling_interdiction"},
+    {"armed_clash", "border_tension"},
+)
+
+
+def types_compatible(a: str, b: str) -> bool:
+    """May event types `a` and `b` describe the same real event (equal, or a pair in COMPATIBLE_TYPES)?"""
+    return a == b or {a, b} in COMPATIBLE_TYPES

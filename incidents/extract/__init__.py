@@ -1,11 +1,12 @@
-"""Extraction of incident records from news articles, with evidence for every field.
+"""Extraction of incident records from news articles, with evidence for every field (the public API).
 
     rows = extract_paths(["seeds/"])          # list of dicts, columns = COLUMNS
     frame = to_frame(rows)
 
-Pipeline: article (header/manifest, debris, language, sentences) -> per-sentence analysis (dates,
-counts, places, cues, actors) -> mentions -> scope filter -> fields -> within-article merge ->
-clustering across articles and matching to curated incidents.
+Pipeline (assemble.build_rows): article (header/manifest, debris, language, sentences) -> per-sentence
+analysis (analyse: dates, counts, places, cues, actors) -> mentions and scope filters (mentions) -> date
+and place (setting), type (classify) -> within-article merge (merge) -> rows with evidence (fields) ->
+clustering across articles and matching to curated incidents (cluster). Rule tables: rules.load().
 """
 
 from __future__ import annotations
@@ -16,12 +17,13 @@ import pandas as pd
 
 from . import rules as R
 from .article import Article, load_article, read_manifest
-from .assemble import COLUMNS, EXTRA_COLUMNS, EXTRACTOR_VERSION, build_rows
+from .assemble import build_rows
+from .fields import COLUMNS, EXTRA_COLUMNS, EXTRACTOR_VERSION
 
 ARTICLE_SUFFIXES = (".txt", ".md")
 
 __all__ = ["COLUMNS", "EXTRA_COLUMNS", "EXTRACTOR_VERSION", "article_files", "extract_article", "extract_paths",
-           "load_article", "to_frame"]
+           "load_article", "to_frame", "warm_up"]
 
 
 def warm_up() -> float:
@@ -50,25 +52,28 @@ def article_files(paths) -> list[Path]:
     return out
 
 
-def extract_article(path, text: str | None = None, meta: dict | None = None) -> list[dict]:
-    """Rows for one article (no clustering)."""
+def extract_article(path, text: str | None = None, meta: dict | None = None,
+                    rules: R.Rules | None = None) -> list[dict]:
+    """Rows for one article (no clustering), with the rule tables of `rules` (default: data/extract/)."""
     path = Path(path)
+    rules = rules or R.load()
     if meta is None:
         meta = read_manifest(path.parent).get(path.name, {})
-    art = load_article(path, text=text, meta=meta, rules=R.load())
-    return build_rows(art)
+    art = load_article(path, text=text, meta=meta, rules=rules)
+    return build_rows(art, rules)
 
 
-def extract_paths(paths, curated: pd.DataFrame | None = None) -> list[dict]:
+def extract_paths(paths, curated: pd.DataFrame | None = None, rules: R.Rules | None = None) -> list[dict]:
     """Rows for every article under `paths`, clustered across articles and matched to `curated` incidents."""
     from .cluster import assign_clusters, match_curated
 
+    rules = rules or R.load()
     rows: list[dict] = []
     for f in article_files(paths):
-        rows += extract_article(f)
-    assign_clusters(rows)
+        rows += extract_article(f, rules=rules)
+    assign_clusters(rows, rules)
     if curated is not None and len(curated):
-        match_curated(rows, curated)
+        match_curated(rows, curated, rules)
     return rows
 
 

@@ -1,4 +1,4 @@
-"""Event-type cues, actors and scope signals in a sentence (tables: event_cues, actors, out_of_region, history_markers)."""
+"""Event-type cues, actors and scope signals in a sentence; an event's type and its actors."""
 
 from __future__ import annotations
 
@@ -51,13 +51,11 @@ def find_actors(text: str, lang: str, offset: int = 0, rules: R.Rules | None = N
 
 
 def out_of_region_terms(text: str, lang: str, rules: R.Rules | None = None) -> list[str]:
+    """Places and actors of other regions named in `text` (the article language's table only: an English outlet
+    name such as 'Radio Free Europe' in a Russian article is not a place)."""
     rules = rules or R.load()
-    found = []
-    for lg in {lang, "en"}:
-        pat = rules.out_of_region.get(lg)
-        if pat:
-            found += [m.group(0) for m in pat.finditer(text)]
-    return found
+    pat = rules.out_of_region.get(lang)
+    return [m.group(0) for m in pat.finditer(text)] if pat else []
 
 
 def history_terms(text: str, lang: str, rules: R.Rules | None = None) -> list[str]:
@@ -89,3 +87,23 @@ def resolve_type(cues: list[CueHit], actors: list[ActorHit], killed: int | None)
     if "border_tension" in kinds:
         return "border_tension", "tension cue"
     return STRATEGIC, "strategic cue"
+
+
+def choose_actors(actors: list[ActorHit], event_type: str) -> tuple[str, str, list[ActorHit]]:
+    """(actor1, actor2, the distinct actors) of an event: for violence the forces (or the attackers of civilians)
+    and the armed group (or the civilian victims); for a strategic development the parties."""
+    seen: dict[str, ActorHit] = {}
+    for a in actors:
+        seen.setdefault(a.canonical, a)
+    acts = list(seen.values())
+    if event_type == STRATEGIC:
+        parties = [a.canonical for a in acts if a.category not in ("civilian", "armed_group", "criminal")]
+        return (parties[0] if parties else ""), "; ".join(parties[1:]), acts
+    forces = [a.canonical for a in acts if a.category == "state_force"]
+    groups = [a.canonical for a in acts if a.category in ("armed_group", "criminal")]
+    specific_groups = [g for g in groups if g != "Armed militants"] or groups
+    victims = [a.canonical for a in acts if a.category == "civilian"]
+    specific_victims = [v for v in victims if v != "Civilians"] or victims
+    if event_type == "attack_on_civilians":
+        return "; ".join(specific_groups) or "Unidentified armed group", "; ".join(specific_victims), acts
+    return "; ".join(forces) or "; ".join(a.canonical for a in acts if a.category == "state")[:80], "; ".join(specific_groups), acts

@@ -1,9 +1,10 @@
-"""Rows from different articles that describe the same real incident share a cluster_id; rows that
-match a curated incident carry its incident_id and the fields on which they differ.
+"""Across articles: rows that describe the same real incident share a cluster_id, and are matched to curated ones.
+
+Rows that match a curated incident carry its incident_id and the fields on which they differ.
 
 Two rows are *compatible* (could be the same real incident) only when all of these hold:
 
-- they come from different articles and their types are compatible (evaluate.types_compatible);
+- they come from different articles and their types are compatible (schema.types_compatible);
 - their places agree: both located within CLUSTER_KM, or the same district (admin2); a row known only
   as "the border" or a country may join a located row of a country on that border, but only when both
   rows carry a known date (see below);
@@ -29,7 +30,7 @@ from datetime import date, timedelta
 import pandas as pd
 from rapidfuzz import fuzz
 
-from ..evaluate import types_compatible
+from ..schema import types_compatible
 from ..geo import geodesic_km
 from . import rules as R
 
@@ -62,14 +63,14 @@ def _num(v) -> float | None:
         return None
 
 
-def _actors(row: dict) -> dict[str, float]:
-    cats = {a.canonical: a.category for a in R.load().actors}
+def _actors(row: dict, rules: R.Rules | None = None) -> dict[str, float]:
+    cats = {a.canonical: a.category for a in (rules or R.load()).actors}
     names = [a.strip() for a in f"{row.get('actor1', '')};{row.get('actor2', '')}".split(";") if a.strip()]
     return {n: CATEGORY_WEIGHT.get(cats.get(n, ""), 1.0) for n in names if n not in ("Armed militants", "Civilians")}
 
 
-def actor_similarity(a: dict, b: dict) -> float:
-    x, y = _actors(a), _actors(b)
+def actor_similarity(a: dict, b: dict, rules: R.Rules | None = None) -> float:
+    x, y = _actors(a, rules), _actors(b, rules)
     if not x or not y:
         return 0.0
     inter = sum(x[k] for k in x.keys() & y.keys())
@@ -140,13 +141,13 @@ def km_between(a: dict, b: dict) -> float | None:
     return float(geodesic_km(_num(a["latitude"]), _num(a["longitude"]), _num(b["latitude"]), _num(b["longitude"])))
 
 
-def same_admin2(a: dict, b: dict) -> bool:
+def same_admin2(a: dict, b: dict, rules: R.Rules | None = None) -> bool:
     from .places import fold
 
     x, y = str(a.get("admin2", "")).strip(), str(b.get("admin2", "")).strip()
     if not x or not y:
         return False
-    return fuzz.token_set_ratio(fold(x.casefold()), fold(y.casefold())) >= ADMIN2_SIMILARITY
+    return fuzz.token_set_ratio(fold(x.casefold(), rules), fold(y.casefold(), rules)) >= ADMIN2_SIMILARITY
 
 
 def _countries(row: dict) -> set[str]:
@@ -156,15 +157,15 @@ def _countries(row: dict) -> set[str]:
     return out
 
 
-def place_relation(a: dict, b: dict) -> str | None:
+def place_relation(a: dict, b: dict, rules: R.Rules | None = None) -> str | None:
     """'same' (one district-level place), 'near' (within CLUSTER_KM or the same district),
     'vague' (one side is only the border or a country, on a shared country), or None (different places)."""
     km = km_between(a, b)
     if km is not None:
-        if _local(a) and _local(b) and (km <= SAME_PLACE_KM or same_admin2(a, b)):
+        if _local(a) and _local(b) and (km <= SAME_PLACE_KM or same_admin2(a, b, rules)):
             return "same"
-        return "near" if km <= CLUSTER_KM or same_admin2(a, b) else None
-    if same_admin2(a, b):
+        return "near" if km <= CLUSTER_KM or same_admin2(a, b, rules) else None
+    if same_admin2(a, b, rules):
         return "same" if _local(a) and _local(b) else "near"
     if not (_vague(a) or _vague(b)):
         return None  # a named place that cannot be located (or another district): not comparable
@@ -172,8 +173,8 @@ def place_relation(a: dict, b: dict) -> str | None:
     return "vague" if not ca or not cb or ca & cb else None
 
 
-def places_compatible(a: dict, b: dict) -> bool:
-    return place_relation(a, b) is not None
+def places_compatible(a: dict, b: dict, rules: R.Rules | None = None) -> bool:
+    return place_relation(a, b, rules) is not None
 
 
 # --- counts -----------------------------------------------------------------------------------------
@@ -200,7 +201,7 @@ def _nonzero_shared(a: dict, b: dict) -> bool:
 
 # --- the same incident? ------------------------------------------------------------------------------
 
-def compatible(a: dict, b: dict) -> bool:
+def compatible(a: dict, b: dict, rules: R.Rules | None = None) -> bool:
     """Could rows a and b (or a row and a curated incident) be the same real incident?"""
     if a.get("source_file") and a.get("source_file") == b.get("source_file"):
         return False
@@ -211,14 +212,14 @@ def compatible(a: dict, b: dict) -> bool:
         return False
     if not counts_compatible(a, b, strict=undated):
         return False
-    rel = place_relation(a, b)
+    rel = place_relation(a, b, rules)
     if rel is None:
         return False
     if undated:  # same type and place, close figures; zero figures say little, so then the actors must agree
-        return rel == "same" and a["event_type"] == b["event_type"] and (_nonzero_shared(a, b) or actor_similarity(a, b) >= ACTOR_SIMILARITY)
+        return rel == "same" and a["event_type"] == b["event_type"] and (_nonzero_shared(a, b) or actor_similarity(a, b, rules) >= ACTOR_SIMILARITY)
     if rel == "vague":  # only 'the border' on one side: want tight dates and the same story
         tight = a.get("date_precision") in ("day", "week") and b.get("date_precision") in ("day", "week")
-        return tight and (a["event_type"] == b["event_type"] or actor_similarity(a, b) >= ACTOR_SIMILARITY)
+        return tight and (a["event_type"] == b["event_type"] or actor_similarity(a, b, rules) >= ACTOR_SIMILARITY)
     return True
 
 
@@ -230,10 +231,10 @@ def _closeness(a: dict, b: dict) -> tuple:
     return (_gap_days(a, b), km if km is not None else CLUSTER_KM, a["event_type"] != b["event_type"])
 
 
-def assign_clusters(rows: list[dict]) -> None:
+def assign_clusters(rows: list[dict], rules: R.Rules | None = None) -> None:
     """Complete-link agglomeration over compatible pairs, closest pairs first."""
     n = len(rows)
-    ok = {(i, j) for i in range(n) for j in range(i + 1, n) if compatible(rows[i], rows[j])}
+    ok = {(i, j) for i in range(n) for j in range(i + 1, n) if compatible(rows[i], rows[j], rules)}
     members = {i: [i] for i in range(n)}
     of = list(range(n))
     for i, j in sorted(ok, key=lambda p: (_closeness(rows[p[0]], rows[p[1]]), p)):
@@ -257,7 +258,7 @@ def _add_reason(row: dict, reason: str) -> None:
     row["needs_review"] = True
 
 
-def match_curated(rows: list[dict], curated: pd.DataFrame) -> None:
+def match_curated(rows: list[dict], curated: pd.DataFrame, rules: R.Rules | None = None) -> None:
     """Fill matched_incident_id and match_differences from the curated incidents (typed or raw frame),
     with the clustering's compatibility; flag possible matches that are not compatible."""
     cur = [c for c in curated.astype(str).replace({"nan": "", "NaT": "", "<NA>": ""}).to_dict("records")
@@ -265,7 +266,7 @@ def match_curated(rows: list[dict], curated: pd.DataFrame) -> None:
     for c in cur:
         c["source_file"] = ""
     for row in rows:
-        cands = [c for c in cur if compatible(row, c)]
+        cands = [c for c in cur if compatible(row, c, rules)]
         if len(cands) > 1 and _interval(row) is None:
             ids = ", ".join(c["incident_id"] for c in cands)
             _add_reason(row, f"possible match (date unknown, several curated incidents fit): {ids}")
@@ -273,7 +274,7 @@ def match_curated(rows: list[dict], curated: pd.DataFrame) -> None:
         if cands:
             best = min(cands, key=lambda c: _closeness(row, c))
             row["matched_incident_id"] = best["incident_id"]
-            row["match_differences"] = differences(row, best)
+            row["match_differences"] = differences(row, best, rules)
             if row["match_differences"]:
                 _add_reason(row, f"matches curated {best['incident_id']} but differs: {row['match_differences']}")
             continue
@@ -281,12 +282,12 @@ def match_curated(rows: list[dict], curated: pd.DataFrame) -> None:
                         and same_month(row, c)),
                        key=lambda c: _closeness(row, c))[:POSSIBLE_MATCHES]
         for c in hints:
-            why = differences(row, c) or "not compatible"
-            what = "place differs" if not places_compatible(row, c) else "differs"
+            why = differences(row, c, rules) or "not compatible"
+            what = "place differs" if not places_compatible(row, c, rules) else "differs"
             _add_reason(row, f"possible match: curated {c['incident_id']} (same type and month, but {what}: {why}); not matched")
 
 
-def differences(row: dict, cur: dict) -> str:
+def differences(row: dict, cur: dict, rules: R.Rules | None = None) -> str:
     out = []
     rs, cs = _date(row.get("event_date")), _date(cur.get("event_date"))
     re_ = _date(row.get("end_date")) or rs
@@ -297,7 +298,7 @@ def differences(row: dict, cur: dict) -> str:
     km = km_between(row, cur)
     if km is not None and km > 10:
         out.append(f"place {row.get('location')!s} vs curated {cur.get('location')!s} ({km:.0f} km apart)")
-    elif km is None and row.get("location") and cur.get("location") and place_relation(row, cur) is None:
+    elif km is None and row.get("location") and cur.get("location") and place_relation(row, cur, rules) is None:
         out.append(f"place {row.get('location')!s} vs curated {cur.get('location')!s}")
     for f in ("killed", "injured"):
         a, b = _num(row.get(f)), _num(cur.get(f))

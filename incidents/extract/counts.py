@@ -1,12 +1,15 @@
-"""Killed and injured figures from numerals and number words ("at least five", "neutralized four", «пятеро погибли»)."""
+"""Killed and injured: the counts in a sentence ("at least five", «пятеро погибли») and a mention's toll."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from typing import TYPE_CHECKING
 
 from . import rules as R
+
+if TYPE_CHECKING:
+    from .mentions import Mention
 
 CLAUSE_BREAK = re.compile(r"[;:.!?()\[\]—–]|\bbut\b|\bwhile\b|\bwhereas\b|\bно\b|\bа также\b", re.I)
 BEFORE_BREAK = re.compile(r",|\band\b|\bи\b|\bwhile\b", re.I)
@@ -16,19 +19,9 @@ AFTER_GAP_WORDS, BEFORE_GAP_WORDS = 6, 3
 PASSIVE_GAP_WORDS = 12  # 'Four gunmen who crossed from Afghanistan into Tajikistan were killed'
 
 
-@cache
-def markers(kind: str) -> dict[str, re.Pattern]:
-    """data/extract/count_markers.csv patterns of one kind (partitive, subset, additive, passive_aux) by language."""
-    out: dict[str, list[str]] = {}
-    for row in R.read("count_markers.csv"):
-        if row["kind"] == kind:
-            out.setdefault(row["lang"], []).append(row["pattern"])
-    return {lang: re.compile("|".join(f"(?:{p})" for p in pats), R.FLAGS) for lang, pats in out.items()}
-
-
-def _marked(kind: str, lang: str, before: str) -> bool:
-    pat = markers(kind).get(lang)
-    return bool(pat and pat.search(before))
+def _marked(kind: str, lang: str, before: str, rules: R.Rules) -> bool:
+    """Does `before` match a count_markers pattern of `kind` (partitive, subset, additive, passive_aux)?"""
+    return bool(R.search(rules.count_markers.get(kind, {}), lang, before))
 
 
 @dataclass(frozen=True)
@@ -50,36 +43,32 @@ class Count:
 
 
 def find_numbers(text: str, lang: str, skip: list[tuple[int, int]] = (), rules: R.Rules | None = None) -> list[Number]:
-    """Numbers that could count people: not years, not dates (`skip` spans), not followed by a unit."""
+    """Numbers that could count people: not years, not dates (`skip` spans), not followed by a unit. Only the
+    article language's number words and units apply ('5 км' is a distance, whatever the English tables say)."""
     rules = rules or R.load()
+    pat = rules.number_re.get(lang)
+    if pat is None:
+        return []
     out = []
-    langs = [lang] + [x for x in ("en",) if x != lang]
-    seen: set[tuple[int, int]] = set()
-    for lg in langs:
-        pat = rules.number_re.get(lg)
-        if pat is None:
+    unit = rules.units.get(lang)
+    for m in pat.finditer(text):
+        s, e = m.span()
+        if any(s < ke and ks < e for ks, ke in skip):
             continue
-        for m in pat.finditer(text):
-            s, e = m.span()
-            if (s, e) in seen or any(s < ke and ks < e for ks, ke in skip):
+        if m["digits"]:
+            value = int(m["digits"].replace(",", ""))
+            if 1900 <= value <= 2100 and "," not in m["digits"]:
                 continue
-            if m["digits"]:
-                value = int(m["digits"].replace(",", ""))
-                if 1900 <= value <= 2100 and "," not in m["digits"]:
-                    continue
-                if re.match(r"\s*[-–]?\s*(?:st|nd|rd|th|й|я|го|х)\b", text[e:e + 4]):
-                    continue
-            else:
-                value = rules.number_words[lg][m["word"].casefold()]
-            tail = text[e:e + 30]
-            unit = rules.units.get(lg)
-            if unit and unit.match(re.sub(r"^[\s-]+", "", tail, count=1)):
+            if re.match(r"\s*[-–]?\s*(?:st|nd|rd|th|й|я|го|х)\b", text[e:e + 4]):
                 continue
-            if lg == lang and m["word"] and m["word"].casefold() in ("a", "an") and not _singular_casualty(text[e:e + 60]):
-                continue
-            seen.add((s, e))
-            out.append(Number(s, e, value, m.group(0)))
-    return sorted(out, key=lambda n: n.start)
+        else:
+            value = rules.number_words[lang][m["word"].casefold()]
+        if unit and unit.match(re.sub(r"^[\s-]+", "", text[e:e + 30], count=1)):
+            continue
+        if m["word"] and m["word"].casefold() in ("a", "an") and not _singular_casualty(text[e:e + 60]):
+            continue
+        out.append(Number(s, e, value, m.group(0)))
+    return out
 
 
 def _singular_casualty(tail: str) -> bool:
@@ -99,8 +88,8 @@ def find_counts(text: str, lang: str, offset: int = 0, skip: list[tuple[int, int
     # 'three of the five', «трое из пяти»: the whole group is not a casualty figure; 'five, including two guards':
     # the part is not counted again when the whole is given before it
     numbers = [n for k, n in enumerate(numbers)
-               if not _marked("partitive", lang, text[max(0, n.start - 25):n.start])
-               and not (k > 0 and _marked("subset", lang, text[max(0, n.start - 25):n.start]))]
+               if not _marked("partitive", lang, text[max(0, n.start - 25):n.start], rules)
+               and not (k > 0 and _marked("subset", lang, text[max(0, n.start - 25):n.start], rules))]
     cues = [c for c in rules.casualty_cues if c.lang == lang]
     total = bool(rules.total_markers.get(lang) and rules.total_markers[lang].search(text))
     assigned: dict[int, tuple[str, int, int, str]] = {}  # number index -> (kind, cue_start, cue_end, side)
@@ -122,7 +111,7 @@ def find_counts(text: str, lang: str, offset: int = 0, skip: list[tuple[int, int
                         if best is None or dist < best[0]:
                             best = (dist, c.kind, m.start(), m.end(), "after")
                     continue
-                limit = PASSIVE_GAP_WORDS if _marked("passive_aux", lang, gap) else AFTER_GAP_WORDS
+                limit = PASSIVE_GAP_WORDS if _marked("passive_aux", lang, gap, rules) else AFTER_GAP_WORDS
                 if _blocked(gap) or len(WORD.findall(gap)) > limit:
                     continue
                 dist = len(gap)
@@ -164,3 +153,68 @@ def combine(counts: list[Count], kind: str) -> int | None:
     biggest = max(values)
     rest = sum(values) - biggest
     return biggest if rest == biggest or rest == 0 else sum(values)
+
+
+# --- a mention's toll ---------------------------------------------------------------------------------
+
+def choose_counts(m: Mention, lang: str, rules: R.Rules) -> tuple[int | None, int | None, list[Count], list[Count], str]:
+    """(killed, injured, killed counts, injured counts, note on totals set aside) for a mention."""
+    series = bool(R.search(rules.series_words, lang, " ".join(i.sent.text for i in m.infos[:1])))
+    usable = [c for c in m.counts if not c.total or series]
+    totals = [c for c in m.counts if c.total and not series]
+    note = ""
+    if totals:
+        note = "the text gives a total over several incidents (" + "; ".join(c.text for c in totals) + "); not assigned to this one"
+    per_sentence: dict[int, list[Count]] = {}
+    for c in usable:
+        per_sentence.setdefault(next(i.sent.index for i in m.infos if i.sent.start <= c.start < i.sent.end + 1), []).append(c)
+    k = i = None
+    additive = {info.sent.index for info in m.infos[1:]
+                if R.search(rules.count_markers.get("additive", {}), lang, info.sent.text.lstrip())}
+    for idx, cs in sorted(per_sentence.items()):
+        for kind in ("killed", "injured"):
+            v = combine(cs, kind)
+            if v is None:
+                continue
+            cur = k if kind == "killed" else i
+            # 'Three militants were neutralised. At the same time two border guards died.': other victims, added
+            new = cur + v if (idx in additive and cur is not None) else max(v, cur or 0)
+            if kind == "killed":
+                k = new
+            else:
+                i = new
+    # 'Two border guards died. All three terrorists were neutralised.': figures for different sides add up
+    for kind in ("killed", "injured"):
+        by_group: dict[str, int] = {}
+        for c in usable:
+            if c.kind == kind:
+                g = victim_group(_count_context(m, c), lang, rules)
+                if g:
+                    by_group[g] = max(by_group.get(g, 0), c.value)
+        if len(by_group) > 1:
+            total = sum(by_group.values())
+            if kind == "killed" and (k is None or total > k):
+                k = total
+            elif kind == "injured" and (i is None or total > i):
+                i = total
+    if k is None and i is None and m.group == "violent" and any(
+            R.search(rules.no_casualties, lang, info.sent.text) for info in m.infos):
+        k = i = 0
+    return (k, i, [c for c in usable if c.kind == "killed"], [c for c in usable if c.kind == "injured"], note)
+
+
+def _count_context(m: Mention, c: Count) -> str:
+    """The count's words and the few after it ('погибли три | члена террористической организации')."""
+    for info in m.infos:
+        s0 = info.sent.start
+        if s0 <= c.start <= info.sent.end:
+            tail = re.split(r"[,;:.]|\b(?:and|but|и|а|но)\b", info.sent.text[c.end - s0:], maxsplit=1)[0]
+            return info.sent.text[c.start - s0:c.end - s0] + " " + " ".join(tail.split()[:4])
+    return c.text
+
+
+def victim_group(text: str, lang: str, rules: R.Rules | None = None) -> str:
+    """Which side a casualty figure counts ('two border guards' -> forces, 'three militants' -> attackers), or ''."""
+    rules = rules or R.load()
+    got = {g for g, pat in rules.victim_groups.get(lang, ()) if pat.search(text)}
+    return got.pop() if len(got) == 1 else ""

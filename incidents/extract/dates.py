@@ -2,7 +2,7 @@
 
 Absolute dates are parsed with dateparser (explicit languages); the qualifiers dateparser does not
 handle ("early January 2026", «в ночь на 30 ноября», "last week" as a range) are handled here with
-the word tables in data/extract/date_words.csv. A relative date with no anchor is never guessed:
+the date_words rule table. A relative date with no anchor is never guessed:
 it resolves to precision 'unknown' with a reason.
 """
 
@@ -55,9 +55,8 @@ def _alt(words) -> str:
     return "|".join(sorted(words, key=len, reverse=True))
 
 
-@lru_cache(maxsize=4)
-def _patterns(lang: str) -> list[tuple[str, re.Pattern]]:
-    rules = R.load()
+@lru_cache(maxsize=8)
+def _patterns(rules: R.Rules, lang: str) -> list[tuple[str, re.Pattern]]:
     M = _alt(rules.months.get(lang, {}))
     P = _alt(re.escape(p) for p, _ in rules.parts.get(lang, []))
     W = _alt(w for w, _ in rules.weekdays.get(lang, []))
@@ -95,20 +94,21 @@ def _patterns(lang: str) -> list[tuple[str, re.Pattern]]:
     return [(kind, re.compile(p, R.FLAGS)) for kind, p in pats]
 
 
-def _month_of(word: str, lang: str) -> int | None:
-    for alt, num in R.load().months.get(lang, {}).items():
+def _month_of(word: str, lang: str, rules: R.Rules) -> int | None:
+    for alt, num in rules.months.get(lang, {}).items():
         if re.fullmatch(alt, word.rstrip("."), R.FLAGS):
             return num
     return None
 
 
-def find_dates(text: str, lang: str, offset: int = 0) -> list[DateMention]:
+def find_dates(text: str, lang: str, offset: int = 0, rules: R.Rules | None = None) -> list[DateMention]:
     """All date expressions in `text`, longest first where they overlap; offsets shifted by `offset`."""
-    rules = R.load()
+    rules = rules or R.load()
     found: list[DateMention] = []
     taken: list[tuple[int, int]] = []
     has_numbers = bool(_QUICK.search(text)) or bool(rules.month_re.get(lang) and rules.month_re[lang].search(text))
-    for kind, pat in _patterns(lang):
+    future = rules.future_markers.get(lang)
+    for kind, pat in _patterns(rules, lang):
         if not has_numbers and kind not in ("weekday", "relative"):
             continue
         for m in pat.finditer(text):
@@ -120,17 +120,11 @@ def find_dates(text: str, lang: str, offset: int = 0) -> list[DateMention]:
             if mention is None:
                 continue
             taken.append((s, e))
-            if mention.kind in ("day", "weekday", "part", "month") and _future_re(lang) is not None \
-                    and _future_re(lang).search(text[max(0, s - 80):s].split(".")[-1]):
+            if mention.kind in ("day", "weekday", "part", "month") and future is not None \
+                    and future.search(text[max(0, s - 80):s].split(".")[-1]):
                 mention = replace(mention, future=True)
             found.append(mention)
     return sorted(found, key=lambda d: d.start)
-
-
-@lru_cache(maxsize=4)
-def _future_re(lang: str) -> re.Pattern | None:
-    pats = [row["pattern"] for row in R.read("future_markers.csv") if row["lang"] == lang]
-    return re.compile("|".join(f"(?:{p})" for p in pats), R.FLAGS) if pats else None
 
 
 def _int(v):
@@ -143,7 +137,7 @@ _QUICK = re.compile(r"\d")
 def _mention(kind, m, g, lang, rules, s, e) -> DateMention | None:
     text = m.group(0)
     if kind in ("day", "night"):
-        month = _int(g.get("mm")) or _month_of(g.get("month") or g.get("monthb") or "", lang)
+        month = _int(g.get("mm")) or _month_of(g.get("month") or g.get("monthb") or "", lang, rules)
         day = _int(g.get("dd")) or _int(g.get("day")) or _int(g.get("dayb"))
         if not month or not day or not 1 <= day <= 31:
             return None
@@ -151,9 +145,9 @@ def _mention(kind, m, g, lang, rules, s, e) -> DateMention | None:
     if kind == "part":
         part = next((rng for p, rng in rules.parts.get(lang, []) if p.casefold() == g["part"].casefold().rstrip("-")
                      or p.casefold().rstrip("-") == g["part"].casefold().rstrip("-")), None)
-        return DateMention(s, e, text, kind, lang, _int(g.get("year")), _month_of(g["month"], lang), part=part)
+        return DateMention(s, e, text, kind, lang, _int(g.get("year")), _month_of(g["month"], lang, rules), part=part)
     if kind == "month":
-        return DateMention(s, e, text, kind, lang, _int(g.get("year")), _month_of(g["month"], lang))
+        return DateMention(s, e, text, kind, lang, _int(g.get("year")), _month_of(g["month"], lang, rules))
     if kind == "year":
         return DateMention(s, e, text, kind, lang, _int(g["year"]))
     if kind == "decade":

@@ -1,5 +1,8 @@
-"""Place names in a sentence: gazetteer and alias lookup with transliteration folding, Russian case endings
-and fuzzy matching; border phrases ("the Tajik-Afghan border"); countries named by demonyms."""
+"""Place names, border phrases and demonyms in a sentence, looked up in the gazetteer and the alias table.
+
+Lookup with transliteration folding, Russian case endings and fuzzy matching; border phrases ("the Tajik-Afghan
+border"); countries named by demonyms.
+"""
 
 from __future__ import annotations
 
@@ -24,6 +27,7 @@ REPORTING = re.compile(r"^\s*(?:said|told|announced|reported|stated|according|�
 FEATURE_RANK = {"PPL": 0, "ADM2": 1, "ADM1": 2, "PCLI": 4}
 PRECISION = {"PPL": "exact", "ADM2": "district", "ADM1": "province", "PCLI": "country"}
 REGION_COUNTRIES = frozenset({"AFG", "TJK", "KGZ", "UZB", "TKM", "KAZ"})
+SAME_PLACE_KM = 75.0  # two places this close may be where one event happened
 
 
 @dataclass(frozen=True)
@@ -41,7 +45,7 @@ class Place:
     locative: bool = False
     reporting: bool = False
     how: str = "exact"  # exact | alias | stem | folded | fuzzy
-    role: str = ""  # '' = could be where it happened; origin | other_side | dateline (data/extract/place_roles.csv)
+    role: str = ""  # '' = could be where it happened; origin | other_side | dateline (the place_roles table)
 
     @property
     def eventive(self) -> bool:
@@ -70,15 +74,16 @@ class Entry:
     population: int = 0
 
 
-def translit(text: str) -> str:
-    table = R.load().translit
+def translit(text: str, rules: R.Rules | None = None) -> str:
+    table = (rules or R.load()).translit
     return "".join(table.get(ch, ch) for ch in text)
 
 
-def fold(key: str) -> str:
+def fold(key: str, rules: R.Rules | None = None) -> str:
     """A spelling-variant key: transliterated, then folded (kh->h, o->a, ...) so Darvoz/Darvaz and Хатлон/Khatlon meet."""
-    out = translit(key)
-    for a, b in R.load().fold:
+    rules = rules or R.load()
+    out = translit(key, rules)
+    for a, b in rules.fold:
         out = out.replace(a, b)
     return re.sub(r"(.)\1+", r"\1", out)
 
@@ -92,6 +97,7 @@ class PlaceIndex:
     """Exact, folded and fuzzy keys for the gazetteer plus the alias table."""
 
     def __init__(self, gazetteer: Gazetteer, rules: R.Rules):
+        self.rules = rules
         self.entries: list[Entry] = []
         self.exact: dict[str, list[int]] = {}
         self.folded: dict[str, list[int]] = {}
@@ -149,7 +155,7 @@ class PlaceIndex:
                     ids.insert(0, index)
                 elif index not in ids:
                     ids.append(index)
-                fkey = fold(key)
+                fkey = fold(key, self.rules)
                 if len(fkey) >= 5:
                     fids = self.folded.setdefault(fkey, [])
                     if index not in fids:
@@ -167,7 +173,7 @@ class PlaceIndex:
         variants = [key]
         if re.search(r"[а-яё]", key):
             words = phrase.split()
-            endings = R.load().ru_endings
+            endings = self.rules.ru_endings
             last = normalize(words[-1])
             for end in endings:
                 if last.endswith(end) and len(last) - len(end) >= 3:
@@ -177,36 +183,44 @@ class PlaceIndex:
                         if stem + add in self.exact:
                             return tuple(self.exact[stem + add]), "stem"
         for v in variants:
-            fk = fold(v)
+            fk = fold(v, self.rules)
             if fk in self.folded:
                 return tuple(self.folded[fk]), "folded"
         if allow_fuzzy and len(key) >= 6:
-            fk = fold(variants[-1] if len(variants) > 1 else key)
+            fk = fold(variants[-1] if len(variants) > 1 else key, self.rules)
             got = process.extractOne(fk, self._fold_keys.get(fk[:1], []), scorer=fuzz.ratio, score_cutoff=88)
             if got:
                 return tuple(self.folded[got[0]]), "fuzzy"
         return (), ""
 
 
-@cache
-def index() -> PlaceIndex:
-    return PlaceIndex(Gazetteer.load(), R.load())
+def index(rules: R.Rules | None = None) -> PlaceIndex:
+    """The place index of the gazetteer and the rules' alias table (built once per Rules)."""
+    return _index(rules or R.load())
+
+
+_INDEXES: dict[tuple, PlaceIndex] = {}
 
 
 @cache
-def province_point(country: str, admin1: str) -> tuple[float, float] | None:
+def _index(rules: R.Rules) -> PlaceIndex:
+    # Rules from another directory with the same spelling tables share one index (it takes a second to build).
+    key = (tuple(tuple(a.items()) for a in rules.place_aliases), tuple(rules.translit.items()), rules.fold,
+           rules.ru_endings)
+    if key not in _INDEXES:
+        _INDEXES[key] = PlaceIndex(Gazetteer.load(), rules)
+    return _INDEXES[key]
+
+
+@cache
+def province_point(country: str, admin1: str, rules: R.Rules | None = None) -> tuple[float, float] | None:
     """The gazetteer point of a province (ADM1), for a district the gazetteer lists without coordinates."""
     if not admin1:
         return None
-    for e in index().entries:
+    for e in index(rules).entries:
         if e.feature_code == "ADM1" and e.country == country and e.admin1 == admin1 and e.latitude is not None:
             return e.latitude, e.longitude
     return None
-
-
-def place_roles() -> tuple[tuple[re.Pattern, str], ...]:
-    """Patterns for the words before a place that make it an origin or the other side of a border."""
-    return tuple((re.compile(row["pattern"], R.FLAGS), row["role"]) for row in R.read("place_roles.csv"))
 
 
 DATELINE_AFTER = re.compile(r"\s*(?:,|--|—|–|\()")
@@ -218,7 +232,7 @@ DATELINE_FULL = re.compile(r"(?:,\s*[^\W\d_]{3,}\.?\s+\d{1,2}|,\s*\d{1,2}\s+[^\W
 
 
 
-def place_role(text: str, start: int, end: int) -> str:
+def place_role(text: str, start: int, end: int, rules: R.Rules | None = None) -> str:
     """'KABUL, Afghanistan (AP) —' at the start of a sentence is a dateline; 'from X', 'the border with X' mark X
     as where attackers came from / the far side; otherwise ''."""
     phrase = text[start:end]
@@ -227,23 +241,19 @@ def place_role(text: str, start: int, end: int) -> str:
                                      or DATELINE_FULL.match(text, end)):
         return "dateline"
     before = text[max(0, start - 60):start]
-    for pat, role in place_roles():
+    for pat, role in (rules or R.load()).place_roles:
         if pat.search(before):
             return role
     return ""
 
 
-@cache
-def stopwords() -> frozenset[str]:
-    return frozenset(r["word"].casefold() for r in R.read("place_stopwords.csv"))
-
-
 def find_places(text: str, offset: int = 0, countries: frozenset[str] = frozenset(),
-                skip_words: frozenset[str] = frozenset()) -> list[Place]:
+                skip_words: frozenset[str] = frozenset(), rules: R.Rules | None = None) -> list[Place]:
     """Places named in `text` (one sentence), longest phrase first; offsets shifted by `offset`."""
-    idx = index()
-    stop = stopwords()
-    demonyms = [c.regex for c in R.load().demonym_re.values()]
+    rules = rules or R.load()
+    idx = index(rules)
+    stop = rules.place_stopwords
+    demonyms = [c.regex for c in rules.demonym_re.values()]
     toks = [(m.start(), m.end(), m.group(0)) for m in TOKEN.finditer(text)]
     caps = [t[2][:1].isupper() for t in toks]
     generic = [t[2].casefold() in GENERIC_WORDS for t in toks]
@@ -298,7 +308,7 @@ def find_places(text: str, offset: int = 0, countries: frozenset[str] = frozense
             found = Place(span[0][0] + offset, end + offset, text[span[0][0]:end], entry.name, entry.country,
                           entry.admin1, entry.feature_code, entry.latitude, entry.longitude, bool(in_region),
                           locative=bool(LOCATIVE.search(before)), reporting=bool(REPORTING.match(text[end:end + 30])),
-                          how=how, role=place_role(text, span[0][0], span[-1][1]))
+                          how=how, role=place_role(text, span[0][0], span[-1][1], rules))
             i += n
             break
         if found:

@@ -1,28 +1,40 @@
-"""The extractor's rule tables (data/extract/*.csv), loaded once and compiled.
+"""The only loader of the extractor's rule tables (data/extract/*.csv): read once, compiled into `Rules`.
 
 Every word list and pattern the extractor uses lives in those CSV files so that analysts can
 extend them (a new armed group, a new spelling, a new outlet's page furniture) without code.
+No other module opens or names a table: they take what they need from the `Rules` they are given,
+so `load(directory)` with a copy of the folder changes everything the extractor does.
 """
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from .. import config
-
+from .. import config, store
 
 FLAGS = re.IGNORECASE | re.UNICODE
 
 
+class RuleTableError(ValueError):
+    """A rule table that cannot be read or compiled; the message names the file."""
+
+
 def read(name: str, directory: Path | None = None) -> list[dict[str, str]]:
-    """Rows of data/extract/<name> as dicts of stripped strings."""
+    """Rows of <directory>/<name> (default data/extract/) as dicts of stripped strings; blank rows are skipped.
+
+    Read with store.read_table; a file that is missing, not UTF-8, not a CSV, or has rows with the wrong
+    number of fields raises RuleTableError naming the file.
+    """
     path = Path(directory or config.rules_dir()) / name
-    with open(path, encoding="utf-8", newline="") as fh:
-        return [{k: (v or "").strip() for k, v in row.items()} for row in csv.DictReader(fh)]
+    frame, problems = store.read_table(path)
+    problems = [p for p in problems if p.is_error and not (frame is not None and "no data rows" in p.message)]
+    if frame is None or problems:
+        raise RuleTableError(f"rule table {path} cannot be read: " + "; ".join(str(p) for p in problems[:3]))
+    rows = [{str(k): (v or "").strip() for k, v in row.items()} for row in frame.to_dict("records")]
+    return [row for row in rows if any(row.values())]
 
 
 def word_re(pattern: str, flags: int = FLAGS) -> re.Pattern:
@@ -78,17 +90,20 @@ def _combined_by_lang(rows, meta_of, flags_of=lambda lang: FLAGS, words=True) ->
     return {lang: combine(p, m, flags_of(lang), words) for lang, (p, m) in out.items()}
 
 
-@dataclass(frozen=True)
+Table = dict[str, re.Pattern]  # lang -> one alternation of the table's patterns
+
+
+@dataclass(frozen=True, eq=False)  # eq=False: hashed by identity, so caches may be keyed by the Rules in use
 class Rules:
     number_words: dict[str, dict[str, int]]  # lang -> word -> value
     number_re: dict[str, re.Pattern]
     units: dict[str, re.Pattern]
     casualty_cues: tuple[Cue, ...]
-    total_markers: dict[str, re.Pattern]
+    total_markers: Table
     event_cues: tuple[Cue, ...]
     actors: tuple[Actor, ...]
     out_of_region: dict[str, re.Pattern]
-    history: dict[str, re.Pattern]
+    history: Table
     debris_line: tuple[re.Pattern, ...]
     teaser_start: tuple[re.Pattern, ...]
     teaser_end: tuple[re.Pattern, ...]
@@ -104,10 +119,30 @@ class Rules:
     translit: dict[str, str]
     fold: tuple[tuple[str, str], ...]
     ru_endings: tuple[str, ...]
-    cue_re: dict[str, Combined] = None
-    actor_re: dict[str, Combined] = None
-    demonym_re: dict[str, Combined] = None
-    border_re: dict[str, Combined] = None
+    cue_re: dict[str, Combined]
+    actor_re: dict[str, Combined]
+    demonym_re: dict[str, Combined]
+    border_re: dict[str, Combined]
+    casualty_any: Table  # any casualty cue of the language (a quick test before looking for counts)
+    # tables once read by file name outside this module
+    victim_groups: dict[str, tuple[tuple[str, re.Pattern], ...]]  # lang -> (group, pattern): whose casualties
+    scope_areas: dict[str, frozenset[str]]  # kind (out_border, out_country, af_borderland, capital) -> casefolded values
+    count_markers: dict[str, Table]  # kind (partitive, subset, additive, passive_aux) -> lang -> pattern
+    future_markers: Table  # a date after these words lies ahead of publication
+    place_roles: tuple[tuple[re.Pattern, str], ...]  # words before a place that give it a role (origin, ...)
+    place_stopwords: frozenset[str]  # casefolded capitalised words that are never places
+    prior_markers: Table  # the sentence recalls an earlier incident
+    series_words: Table  # the mention covers several incidents
+    modality: Table  # hypothetical wording before a violent cue
+    anaphora: Table  # a sentence that carries on the previous one's event
+    attribution: Table  # a sentence that only names the source
+    no_casualties: Table  # 'no casualties were reported'
+
+
+def search(table: Table, lang: str, text: str) -> re.Match | None:
+    """The first match in `text` of `table`'s patterns for `lang` (None when the language has none)."""
+    pat = table.get(lang)
+    return pat.search(text) if pat else None
 
 
 def _by_lang(rows, key="pattern"):
@@ -117,38 +152,47 @@ def _by_lang(rows, key="pattern"):
     return out
 
 
-@cache
-def load(directory: str | None = None) -> Rules:
-    d = Path(directory) if directory else config.rules_dir()
-    r = lambda name: read(name, d)  # noqa: E731
+def _any_of(patterns: list[str]) -> re.Pattern:
+    return re.compile("|".join(f"(?:{p})" for p in patterns), FLAGS)
 
+
+def _alternation(rows) -> Table:
+    """lang -> one case-insensitive alternation of the rows' patterns (rows without a lang count as English)."""
+    return {lang: _any_of(pats) for lang, pats in _by_lang(rows).items()}
+
+
+def _lang_only(rows) -> Table:
+    """As `_alternation`, for the tables whose rows must name their language (a row without one never matches)."""
+    out: dict[str, list[str]] = {}
+    for row in rows:
+        out.setdefault(row["lang"], []).append(row["pattern"])
+    return {lang: _any_of(pats) for lang, pats in out.items()}
+
+
+def _numbers(rows) -> dict[str, dict[str, int]]:
     numbers: dict[str, dict[str, int]] = {}
-    for row in r("number_words.csv"):
+    for row in rows:
         numbers.setdefault(row["lang"], {})[row["word"].casefold()] = int(row["value"])
+    return numbers
+
+
+def _number_re(numbers: dict[str, dict[str, int]]) -> dict[str, re.Pattern]:
     number_re = {}
     for lang, words in numbers.items():
         alts = sorted(words, key=len, reverse=True)
         number_re[lang] = re.compile(
             r"(?<![\w.,])(?:(?P<digits>\d{1,3}(?:,\d{3})+|\d+)|(?P<word>" + "|".join(re.escape(w) for w in alts)
             + r"))(?![\w])", FLAGS)
-    units = {lang: word_re("|".join(pats)) for lang, pats in _by_lang(r("units.csv")).items()}
-    cas = tuple(Cue(re.compile(rf"(?<![\w])(?:{row['pattern']})(?![\w])", FLAGS), row["kind"], 1.0, row["lang"], row["side"])
-                for row in r("casualty_cues.csv"))
-    totals = {lang: re.compile("|".join(f"(?:{p})" for p in pats), FLAGS) for lang, pats in _by_lang(r("total_markers.csv")).items()}
-    cues = tuple(Cue(word_re(row["pattern"]),
-                     row["event_type"], float(row["weight"]), row["lang"]) for row in r("event_cues.csv"))
-    actors = tuple(Actor(row["canonical"], word_re(row["pattern"], re.UNICODE if row["lang"] == "en" else FLAGS),
-                         row["category"], row["role"], row["lang"]) for row in r("actors.csv"))
-    oor = {lang: word_re("|".join(pats), re.UNICODE) for lang, pats in _by_lang(r("out_of_region.csv")).items()}
-    hist = {lang: re.compile("|".join(f"(?:{p})" for p in pats), FLAGS) for lang, pats in _by_lang(r("history_markers.csv")).items()}
-    debris = r("debris.csv")
-    comp = lambda kind: tuple(re.compile(row["pattern"], FLAGS) for row in debris if row["kind"] == kind)  # noqa: E731
+    return number_re
 
+
+def _date_words(rows) -> tuple[dict, dict, dict, dict, dict]:
+    """(months, month_re, parts, weekdays, relative) from date_words.csv."""
     months: dict[str, dict[str, int]] = {}
     parts: dict[str, list] = {}
     weekdays: dict[str, list] = {}
     relative: dict[str, list] = {}
-    for row in r("date_words.csv"):
+    for row in rows:
         lang, kind, value = row["lang"], row["kind"], row["value"]
         if kind == "month":
             for alt in row["word"].split("|"):
@@ -170,23 +214,111 @@ def load(directory: str | None = None) -> Rules:
         relative[lang].sort(key=lambda t: len(t[0]), reverse=True)
     for lang in parts:
         parts[lang].sort(key=lambda t: len(t[0]), reverse=True)
+    return months, month_re, parts, weekdays, relative
 
+
+def _victim_groups(rows) -> dict[str, tuple[tuple[str, re.Pattern], ...]]:
+    out: dict[str, list[tuple[str, re.Pattern]]] = {}
+    for row in rows:
+        out.setdefault(row["lang"], []).append((row["group"], re.compile(row["pattern"], FLAGS)))
+    return {lang: tuple(v) for lang, v in out.items()}
+
+
+def _scope_areas(rows) -> dict[str, frozenset[str]]:
+    out: dict[str, set[str]] = {}
+    for row in rows:
+        out.setdefault(row["kind"], set()).add(row["value"].casefold())
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+def _count_markers(rows) -> dict[str, Table]:
+    kinds: dict[str, list[dict]] = {}
+    for row in rows:
+        kinds.setdefault(row["kind"], []).append(row)
+    return {kind: _lang_only(rs) for kind, rs in kinds.items()}
+
+
+def _casualty_any(cues: tuple[Cue, ...]) -> Table:
+    pats: dict[str, list[str]] = {}
+    for c in cues:
+        pats.setdefault(c.lang, []).append(c.pattern.pattern)
+    return {lang: _any_of(ps) for lang, ps in pats.items()}
+
+
+class _Reader:
+    """Reads each table of a directory once; `build` turns its rows into a Rules field, naming the file on errors."""
+
+    def __init__(self, directory: Path):
+        self.directory = directory
+        self.rows: dict[str, list[dict[str, str]]] = {}
+
+    def __call__(self, name: str, build=None):
+        if name not in self.rows:
+            self.rows[name] = read(name, self.directory)
+        try:
+            return self.rows[name] if build is None else build(self.rows[name])
+        except KeyError as exc:
+            raise RuleTableError(f"rule table {self.directory / name}: missing column {exc}") from None
+        except (re.error, ValueError) as exc:
+            raise RuleTableError(f"rule table {self.directory / name}: {exc}") from None
+
+
+def _en_unicode(lang: str) -> int:
+    return re.UNICODE if lang == "en" else FLAGS
+
+
+@cache
+def load(directory: str | None = None) -> Rules:
+    """All rule tables of `directory` (default data/extract/), compiled; cached per directory."""
+    t = _Reader(Path(directory) if directory else config.rules_dir())
+    numbers = t("number_words.csv", _numbers)
+    casualty_cues = t("casualty_cues.csv", lambda rows: tuple(
+        Cue(re.compile(rf"(?<![\w])(?:{row['pattern']})(?![\w])", FLAGS), row["kind"], 1.0, row["lang"], row["side"])
+        for row in rows))
+    debris = lambda kind: t("debris.csv", lambda rows: tuple(  # noqa: E731
+        re.compile(row["pattern"], FLAGS) for row in rows if row["kind"] == kind))
+    months, month_re, parts, weekdays, relative = t("date_words.csv", _date_words)
     return Rules(
-        number_words=numbers, number_re=number_re, units=units, casualty_cues=cas, total_markers=totals,
-        event_cues=cues, actors=actors, out_of_region=oor, history=hist,
-        debris_line=comp("line"), teaser_start=comp("teaser_start"), teaser_end=comp("teaser_end"),
-        citation=comp("citation"), months=months, month_re=month_re, parts=parts, weekdays=weekdays,
-        relative=relative, place_aliases=tuple(r("place_aliases.csv")),
-        demonyms=tuple((word_re(row["pattern"], re.UNICODE if row["lang"] == "en" else FLAGS), row["country"])
-                       for row in r("demonyms.csv")),
-        border_phrases=tuple((re.compile(rf"(?<![\w])(?:{row['pattern']})", FLAGS), row["border"], row["label"], row["lang"])
-                             for row in r("border_phrases.csv")),
-        translit={row["from"]: row["to"] for row in r("translit.csv")},
-        fold=tuple((row["from"], row["to"]) for row in r("fold.csv")),
-        ru_endings=tuple(sorted((row["ending"] for row in r("ru_endings.csv")), key=len, reverse=True)),
-        cue_re=_combined_by_lang(r("event_cues.csv"), lambda row: (row["event_type"], float(row["weight"]))),
-        actor_re=_combined_by_lang(r("actors.csv"), lambda row: Actor(row["canonical"], None, row["category"], row["role"], row["lang"])),
-        demonym_re=_combined_by_lang(r("demonyms.csv"), lambda row: row["country"],
-                                     flags_of=lambda lang: re.UNICODE if lang == "en" else FLAGS),
-        border_re=_combined_by_lang(r("border_phrases.csv"), lambda row: (row["border"], row["label"])),
+        number_words=numbers, number_re=_number_re(numbers),
+        units=t("units.csv", lambda rows: {lang: word_re("|".join(pats)) for lang, pats in _by_lang(rows).items()}),
+        casualty_cues=casualty_cues,
+        total_markers=t("total_markers.csv", _alternation),
+        event_cues=t("event_cues.csv", lambda rows: tuple(
+            Cue(word_re(row["pattern"]), row["event_type"], float(row["weight"]), row["lang"]) for row in rows)),
+        actors=t("actors.csv", lambda rows: tuple(
+            Actor(row["canonical"], word_re(row["pattern"], _en_unicode(row["lang"])), row["category"], row["role"],
+                  row["lang"]) for row in rows)),
+        out_of_region=t("out_of_region.csv", lambda rows: {
+            lang: word_re("|".join(pats), re.UNICODE) for lang, pats in _by_lang(rows).items()}),
+        history=t("history_markers.csv", _alternation),
+        debris_line=debris("line"), teaser_start=debris("teaser_start"), teaser_end=debris("teaser_end"),
+        citation=debris("citation"), months=months, month_re=month_re, parts=parts, weekdays=weekdays,
+        relative=relative, place_aliases=tuple(t("place_aliases.csv")),
+        demonyms=t("demonyms.csv", lambda rows: tuple(
+            (word_re(row["pattern"], _en_unicode(row["lang"])), row["country"]) for row in rows)),
+        border_phrases=t("border_phrases.csv", lambda rows: tuple(
+            (re.compile(rf"(?<![\w])(?:{row['pattern']})", FLAGS), row["border"], row["label"], row["lang"])
+            for row in rows)),
+        translit=t("translit.csv", lambda rows: {row["from"]: row["to"] for row in rows}),
+        fold=t("fold.csv", lambda rows: tuple((row["from"], row["to"]) for row in rows)),
+        ru_endings=t("ru_endings.csv", lambda rows: tuple(sorted((row["ending"] for row in rows), key=len, reverse=True))),
+        cue_re=t("event_cues.csv", lambda rows: _combined_by_lang(
+            rows, lambda row: (row["event_type"], float(row["weight"])))),
+        actor_re=t("actors.csv", lambda rows: _combined_by_lang(
+            rows, lambda row: Actor(row["canonical"], None, row["category"], row["role"], row["lang"]))),
+        demonym_re=t("demonyms.csv", lambda rows: _combined_by_lang(rows, lambda row: row["country"], flags_of=_en_unicode)),
+        border_re=t("border_phrases.csv", lambda rows: _combined_by_lang(rows, lambda row: (row["border"], row["label"]))),
+        casualty_any=_casualty_any(casualty_cues),
+        victim_groups=t("victim_groups.csv", _victim_groups),
+        scope_areas=t("scope_areas.csv", _scope_areas),
+        count_markers=t("count_markers.csv", _count_markers),
+        future_markers=t("future_markers.csv", _lang_only),
+        place_roles=t("place_roles.csv", lambda rows: tuple((re.compile(row["pattern"], FLAGS), row["role"]) for row in rows)),
+        place_stopwords=t("place_stopwords.csv", lambda rows: frozenset(row["word"].casefold() for row in rows)),
+        prior_markers=t("prior_markers.csv", _lang_only),
+        series_words=t("series_words.csv", _lang_only),
+        modality=t("modality.csv", _lang_only),
+        anaphora=t("anaphora.csv", _lang_only),
+        attribution=t("attribution.csv", _lang_only),
+        no_casualties=t("no_casualties.csv", _lang_only),
     )

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from incidents.extract import extract_article
-from incidents.extract.assemble import victim_group
+from incidents.extract.counts import victim_group
 from incidents.extract.dates import find_dates, resolve
 from incidents.extract.places import find_borders, find_places
 
@@ -155,7 +155,7 @@ def test_province_lead_and_district_detail_of_one_event_give_one_row():
 
 
 def test_places_compatible_by_distance_or_containment():
-    from incidents.extract.assemble import places_compatible
+    from incidents.extract.merge import places_compatible
     prov = find_places("in Khatlon province")[0]
     dist = find_places("in Shuroobod district")[0]
     far = find_places("in Isfara")[0]

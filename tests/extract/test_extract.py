@@ -16,8 +16,8 @@ from incidents.extract.counts import find_counts
 from incidents.extract.dates import find_dates, resolve
 from incidents.extract.places import find_borders, find_places
 
-ROOT = Path(__file__).resolve().parent.parent
-FIX = Path(__file__).resolve().parent / "fixtures"
+ROOT = Path(__file__).resolve().parents[2]
+FIX = Path(__file__).resolve().parents[1] / "fixtures"
 ARTICLES = FIX / "articles"
 SEEDS = ROOT / "seeds"
 

@@ -12,7 +12,7 @@ from incidents.extract.article import load_article
 
 from article_sets import score_folder
 
-HELDOUT = Path(__file__).parent / "fixtures" / "articles_heldout"
+HELDOUT = Path(__file__).resolve().parents[1] / "fixtures" / "articles_heldout"
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,8 @@ from datetime import date
 
 import pandas as pd
 
-from incidents.evaluate import cluster_pairs, date_ok, format_report, gold_window, place_compatible, score, types_compatible
+from incidents.evaluate import cluster_pairs, date_ok, format_report, gold_window, place_compatible, score
+from incidents.schema import types_compatible
 
 GOLD_COLS = ["article_file", "incident_key", "scope", "event_date", "date_precision", "country", "admin1", "location",
              "latitude", "longitude", "event_type", "actors", "killed", "injured", "evidence"]

@@ -1,0 +1,112 @@
+"""Per-sentence analysis of an article: the dates, cues, actors, places, borders and counts found in each sentence."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+
+from . import classify as C
+from . import counts as N
+from . import dates as D
+from . import places as P
+from . import rules as R
+from .article import Article, Sentence
+
+NEVER = re.compile(r"(?!x)x")
+
+
+@dataclass
+class SentInfo:
+    sent: Sentence
+    dates: list[D.DateMention]
+    cues: list[C.CueHit]
+    actors: list[C.ActorHit]
+    places: list[P.Place]
+    borders: list[P.BorderMention]
+    counts: list[N.Count]
+    out_of_region: list[str]
+    history: list[str]
+
+
+def analyse(art: Article, rules: R.Rules) -> list[SentInfo]:
+    """Dates and cues for every sentence; places, actors, borders and counts only where an event can be
+    (a sentence with a cue, and the sentence after it), which keeps extraction fast."""
+    lang = art.language
+    body = art.body_sentences()
+    dates = [D.find_dates(s.text, lang, s.start, rules) for s in body]
+    cues = [C.find_cues(s.text, lang, s.start, rules) for s in body]
+    violent = {k for k, c in enumerate(cues) if any(h.violent for h in c)}
+    # A strategic development needs a date or the lead sentence (see mentions.anchored); skip the rest early.
+    strategic = {k for k, c in enumerate(cues) if c and (dates[k] or k == 0)}
+    wanted = violent | {k + 1 for k in violent} | strategic
+    casualty_word = rules.casualty_any.get(lang, NEVER)
+    infos = []
+    for k, s in enumerate(body):
+        if k not in wanted:
+            # counts everywhere: 'Погибли также двое сотрудников погранслужбы.' carries no event cue of its own
+            counted = []
+            if casualty_word.search(s.text):
+                skip = [(d.start - s.start, d.end - s.start) for d in dates[k]]
+                counted = N.find_counts(s.text, lang, s.start, skip, rules)
+            infos.append(SentInfo(s, dates[k], cues[k], [], [], [], counted, [], []))
+            continue
+        skip = [(d.start - s.start, d.end - s.start) for d in dates[k]]
+        infos.append(SentInfo(
+            sent=s, dates=dates[k], cues=cues[k],
+            actors=C.find_actors(s.text, lang, s.start, rules),
+            places=P.find_places(s.text, s.start, rules=rules),
+            borders=P.find_borders(s.text, s.start, rules, lang),
+            counts=N.find_counts(s.text, lang, s.start, skip, rules),
+            out_of_region=C.out_of_region_terms(s.text, lang, rules),
+            history=C.history_terms(s.text, lang, rules),
+        ))
+    return infos
+
+
+def places_of(info: SentInfo, rules: R.Rules) -> list[P.Place]:
+    """The places of a sentence: those found by `analyse`, else looked up now (sentences without an event cue)."""
+    return info.places or P.find_places(info.sent.text, info.sent.start, rules=rules)
+
+
+def reference_date(art: Article, infos: list[SentInfo]) -> date | None:
+    """Publication date, else the latest fully stated date in the article (used to recognise old history)."""
+    if art.published:
+        return art.published
+    best = None
+    for info in infos:
+        for d in info.dates:
+            if d.kind in ("day", "night", "part", "month") and d.year:
+                r = D.resolve(d, None)
+                if r.known and (best is None or r.event_date > best):
+                    best = r.event_date
+    return best
+
+
+def article_countries(art: Article, infos: list[SentInfo], rules: R.Rules) -> tuple[str, str]:
+    """(dominant Central Asian country, dominant border pair) of the article, for border-level events.
+
+    Afghanistan is named in nearly every story about its borders, so the dominant country is the most
+    named Central Asian country other than Afghanistan, when there is one.
+    """
+    counts: Counter = Counter()
+    borders: Counter = Counter()
+    body = " ".join(i.sent.text for i in infos)
+    for _, iso3 in P.demonym_countries(body, rules):
+        if iso3 in P.REGION_COUNTRIES:
+            counts[iso3] += 1
+    for b in P.find_borders(body, rules=rules, lang=art.language):
+        if b.border:
+            borders[b.border] += 1
+    non_afg = [(n, c) for c, n in counts.items() if c != "AFG"]
+    country = max(non_afg)[1] if non_afg else ("AFG" if counts else "")
+    border = borders.most_common(1)[0][0] if borders else ""
+    return country, border
+
+
+def story_start(infos: list[SentInfo]) -> int:
+    """The first body sentence that reports something: a violent cue, or a date with a count. Paragraphs above it
+    ('Borderguards patrolling the border ...', 'Illustrative photo.') are captions or teasers, not the event's setting."""
+    return next((i for i, info in enumerate(infos) if not info.sent.heading
+                 and (any(c.violent for c in info.cues) or (info.dates and info.counts))), 0)

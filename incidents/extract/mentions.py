@@ -1,0 +1,265 @@
+"""Event mentions: which sentences report a specific event, the sentences that carry it on, and scope filters.
+
+Scope: background history, events outside the region, tallies over several incidents.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from . import classify as C
+from . import counts as N
+from . import dates as D
+from . import places as P
+from . import rules as R
+from .analyse import SentInfo
+from .article import Article
+
+HISTORY_YEARS = 2  # an event dated this long before the article's reference date is background history
+SETTING_BACK = 2  # sentences before an event that may give its date and place ('On 29 January five men crossed ...')
+CONTINUE_SENTENCES = 3  # sentences after a violent event's sentence that may carry it on
+HISTORIC_CUE = re.compile(r"(?<!\d)((?:1[89]|20)\d\d)\s*(?:-?year-old\s+)?$")
+
+
+@dataclass
+class Mention:
+    """One event as the article tells it. Found here; its date, place and type are filled in by the steps of
+    assemble.build_rows, in the order given there."""
+
+    group: str  # 'violent' or 'strategic'
+    infos: list[SentInfo]
+    cues: list[C.CueHit]
+    dates: list[D.DateMention]
+    counts: list[N.Count] = field(default_factory=list)
+    actors: list[C.ActorHit] = field(default_factory=list)
+    resolved: D.Resolved | None = None
+    date_mention: D.DateMention | None = None
+    place: P.Place | None = None
+    border: P.BorderMention | None = None
+    event_type: str = ""
+    type_reason: str = ""
+    reasons: list[str] = field(default_factory=list)
+    k: int = -1  # index of the primary sentence in the article's body sentences
+    prior: bool = False  # the sentence recalls an earlier incident ('a similar attack on 26 November')
+
+    @property
+    def start(self) -> int:
+        return min(i.sent.start for i in self.infos)
+
+    @property
+    def end(self) -> int:
+        return max(i.sent.end for i in self.infos)
+
+
+def is_history(d: D.DateMention, ref: date | None) -> bool:
+    """Is this date background history (a decade, or more than HISTORY_YEARS before the reference date)?"""
+    if d.kind == "decade":
+        return True
+    r = D.resolve(d, None, ref.year if ref else None)
+    if not r.known:
+        return False
+    end = r.end_date or r.event_date
+    if ref is None:
+        return d.kind == "year"
+    return end < ref - timedelta(days=365 * HISTORY_YEARS)
+
+
+def find_mentions(art: Article, infos: list[SentInfo], ref: date | None, rules: R.Rules) -> list[Mention]:
+    """The article's event mentions, in order: one per sentence and group (violent, strategic) that reports a
+    specific event, with the sentences that carry it on; out-of-scope ones and tallies are left out."""
+    lang = art.language
+    mentions: list[Mention] = []
+    consumed: set[tuple[int, str]] = set()
+    for k, info in enumerate(infos):
+        if not info.cues:
+            continue
+        groups = {"violent": [c for c in info.cues if c.violent], "strategic": [c for c in info.cues if not c.violent]}
+        owner = _date_owners(info, groups)
+        if groups["strategic"]:
+            groups["strategic"] = [c for c in groups["strategic"] if not _historic_cue(info, c, ref)]
+        for group, cues in groups.items():
+            if not cues or (k, group) in consumed:
+                continue
+            violent = group == "violent"
+            m = Mention(group, [info], cues, [d for d in info.dates if owner[id(d)] == group],
+                        counts=list(info.counts) if violent else [], actors=list(info.actors), k=k,
+                        prior=bool(R.search(rules.prior_markers, lang, info.sent.text)))
+            # a lead sentence that reports violence is about the violence ('battles ... despite ceasefire agreement')
+            lead = k == 0 and not (group == "strategic" and groups["violent"])
+            if not anchored(m, info, lead, lang, ref, rules) and not (violent and _set_before(infos, k, ref)):
+                continue
+            if violent:
+                following = continuation(infos, k, lang, consumed, rules)
+                consumed.update((j, "violent") for j in following)
+                m = _carried_on(m, [infos[j] for j in following])
+            if out_of_scope(m, ref, lang, rules):
+                continue
+            mentions.append(m)
+    return _drop_total_summaries(mentions, lang, rules)
+
+
+def _date_owners(info: SentInfo, groups: dict[str, list[C.CueHit]]) -> dict[int, str]:
+    """id(date) -> the group ('violent' or 'strategic') of the cue nearest to each date of the sentence."""
+    cue_list = [c for g in ("violent", "strategic") for c in groups[g]]
+    spans = [(c.start, c.end) for c in cue_list]
+    return {id(d): ("violent" if cue_list[_nearest(spans, (d.start, d.end))].violent else "strategic")
+            for d in info.dates}
+
+
+def _nearest(cue_spans: list[tuple[int, int]], span: tuple[int, int]) -> int:
+    def dist(a, b):
+        return max(0, max(a[0], b[0]) - min(a[1], b[1]))
+    return min(range(len(cue_spans)), key=lambda k: dist(cue_spans[k], span))
+
+
+def _historic_cue(info: SentInfo, cue: C.CueHit, ref: date | None) -> bool:
+    """'a 1973 treaty', 'the 2021 agreement': a strategic noun dated by a past year is background, not news."""
+    before = info.sent.text[max(0, cue.start - info.sent.start - 12): cue.start - info.sent.start]
+    m = HISTORIC_CUE.search(before)
+    after = info.sent.text[cue.end - info.sent.start: cue.end - info.sent.start + 14]
+    m2 = re.match(r"\s+(?:of\s+)?((?:1[89]|20)\d\d)\b", after)
+    year = int((m or m2).group(1)) if (m or m2) else None
+    return year is not None and (ref is None or year < ref.year - 1)
+
+
+def _drop_total_summaries(mentions: list[Mention], lang: str, rules: R.Rules) -> list[Mention]:
+    """A sentence that sums up several incidents ('In total, five were killed in the two attacks') is not an
+    incident of its own when the article reports the incidents themselves; its figures become a review note."""
+    totals_re = rules.total_markers.get(lang)
+    if totals_re is None:
+        return mentions
+    def is_summary(m: Mention) -> bool:
+        return m.group == "violent" and bool(totals_re.search(m.infos[0].sent.text))
+    others = [m for m in mentions if m.group == "violent" and not is_summary(m)]
+    if not others:
+        return mentions
+    kept = []
+    for m in mentions:
+        if is_summary(m):
+            for o in others:
+                o.reasons.append(f"the article also gives a total over several incidents: {m.infos[0].sent.text.strip()[:160]!r}")
+            continue
+        kept.append(m)
+    return kept
+
+
+def recent_dates(m: Mention, ref: date | None) -> list[D.DateMention]:
+    return [d for d in m.dates if not is_history(d, ref)]
+
+
+def anchored(m: Mention, info: SentInfo, lead: bool, lang: str, ref: date | None, rules: R.Rules) -> bool:
+    """Is this a report of a specific event rather than analysis? Needs a date, a count, named victims, or the lead."""
+    dates = recent_dates(m, ref)
+    if m.group == "strategic":
+        return bool(dates) or lead
+    first = min(c.start for c in m.cues)
+    before = info.sent.text[: first - info.sent.start]
+    if R.search(rules.modality, lang, before[-60:]) and not any(d.kind in ("day", "night") for d in dates):
+        return False
+    counts = [c for c in m.counts if not c.total]
+    victims = any(a.category == "civilian" and a.canonical != "Civilians" for a in m.actors)
+    return bool(dates) or bool(counts) or victims or bool(m.dates and not dates)
+
+
+def _set_before(infos: list[SentInfo], k: int, ref: date | None) -> bool:
+    """«21 августа 2022 года на острове ... была замечена группа. ... все нарушители были задержаны»: an action reported
+    right after a sentence that sets a recent day (and has no event of its own) is a specific event."""
+    for j in range(k - 1, max(-1, k - 1 - SETTING_BACK), -1):
+        info = infos[j]
+        if any(c.violent for c in info.cues) or infos[k].sent.paragraph - info.sent.paragraph > SETTING_BACK:
+            return False
+        if any(d.kind in ("day", "night") and not is_history(d, ref) for d in info.dates):
+            return True
+    return False
+
+
+def continuation(infos: list[SentInfo], k: int, lang: str, consumed: set, rules: R.Rules,
+                 depth: int = CONTINUE_SENTENCES) -> list[int]:
+    """Indices of the sentences after sentence k that carry on its violent event ('The violence claimed the lives of
+    five ...', «Тогда ... Погибли трое ...»): up to `depth` in a row. A sentence that only names the source
+    ('Об этом сообщает Радио Озоди.') is looked past, and is not part of the evidence."""
+    out: list[int] = []
+    total_re = rules.total_markers.get(lang)
+    while depth > 0 and k + 1 < len(infos):
+        nxt = infos[k + 1]
+        if nxt.sent.paragraph - infos[k].sent.paragraph > 1 or (k + 1, "violent") in consumed:
+            break
+        if not nxt.cues and not nxt.counts and R.search(rules.attribution, lang, nxt.sent.text.lstrip()):
+            k += 1
+            continue
+        if R.search(rules.prior_markers, lang, nxt.sent.text) or (total_re is not None and total_re.search(nxt.sent.text)):
+            break  # 'This year has seen 22 skirmishes ...', 'Last year ...': a tally or an earlier event, not this one
+        if any(c.violent for c in nxt.cues) and any(not is_history(d, None) and d.kind != "year" for d in nxt.dates):
+            break  # an event of its own, with its own date
+        anaphoric = bool(R.search(rules.anaphora, lang, nxt.sent.text.lstrip()))
+        counted = any(not c.total for c in nxt.counts) and not nxt.dates
+        if not (anaphoric or counted):
+            break
+        out.append(k + 1)
+        k += 1
+        depth -= 1
+    return out
+
+
+def _carried_on(m: Mention, more: list[SentInfo]) -> Mention:
+    """`m` with the sentences that carry it on: their counts, actors and violent cues; their dates only while
+    the mention has none."""
+    infos, counts, actors, cues, dates = list(m.infos), list(m.counts), list(m.actors), list(m.cues), list(m.dates)
+    for nxt in more:
+        infos.append(nxt)
+        counts += nxt.counts
+        actors += nxt.actors
+        cues += [c for c in nxt.cues if c.violent]
+        if not dates:
+            dates += [d for d in nxt.dates if d.kind not in ("decade", "year")]
+    return Mention(m.group, infos, cues, dates, counts=counts, actors=actors, reasons=list(m.reasons), k=m.k,
+                   prior=m.prior)
+
+
+def _history_spans(info: SentInfo, lang: str, rules: R.Rules) -> list[tuple[int, int]]:
+    pat = rules.history.get(lang)
+    return [(m.start() + info.sent.start, m.end() + info.sent.start) for m in pat.finditer(info.sent.text)] if pat else []
+
+
+def out_of_scope(m: Mention, ref: date | None, lang: str, rules: R.Rules) -> bool:
+    """Background history, or an event placed outside the region (by its own sentence)."""
+    primary = m.infos[0]
+    dates = m.dates
+    if dates and all(is_history(d, ref) for d in dates):
+        return True
+    hist_spans = _history_spans(primary, lang, rules)
+    if any(hs < d.end and d.start < he for hs, he in hist_spans for d in dates):
+        return True
+    if primary.history and not any(d.kind in ("day", "night", "part", "relative", "weekday") and not is_history(d, ref)
+                                   for d in dates):
+        return True
+    local = [p for p in primary.places if p.in_region]
+    specific_local = [p for p in local if p.feature_code != "PCLI"]
+    if primary.out_of_region and not specific_local and not [b for b in primary.borders if b.border]:
+        return True
+    if primary.places and not local and not primary.borders:
+        return True
+    return False
+
+
+def outside_region(m: Mention, article_border: str, rules: R.Rules) -> bool:
+    """Violence on Afghanistan's borders with Iran or Pakistan, or deep inside Afghanistan, is not a Central Asian
+    border incident (the scope_areas table)."""
+    areas = rules.scope_areas
+    out_borders = areas.get("out_border", frozenset())
+    if m.border and m.border.border and m.border.border.casefold() in out_borders:
+        return True
+    p = m.place
+    if p is not None:
+        if p.country.casefold() in areas.get("out_country", frozenset()):
+            return True
+        if p.country == "AFG" and p.admin1 and p.admin1.casefold() not in areas.get("af_borderland", frozenset()):
+            return True
+        return False
+    if m.border and m.border.country and m.border.country.casefold() in areas.get("out_country", frozenset()):
+        return True
+    if m.border is not None and not m.border.border and article_border.casefold() in out_borders:
+        return True
+    return False

@@ -1,0 +1,145 @@
+"""Within one article: mentions that tell the same event, merged into one (types, dates, places, tolls agree)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from .. import schema as S
+from ..geo import geodesic_km
+from . import dates as D
+from . import places as P
+from . import rules as R
+from .counts import choose_counts
+from .mentions import Mention
+from .setting import LEAD_SENTENCES
+
+PRECISION_ORDER = {"day": 0, "week": 1, "month": 2, "year": 3}
+
+
+def merge_mentions(mentions: list[Mention], lang: str, rules: R.Rules) -> list[Mention]:
+    """The first pass, right after each mention got its own date, place and type: the same event told again."""
+    out: list[Mention] = []
+    for m in mentions:
+        target = next((o for o in out if _same_event(o, m, lang, rules)), None)
+        if target is None:
+            out.append(m)
+            continue
+        absorb(target, m)
+    return out
+
+
+def absorb(target: Mention, m: Mention, same_article: bool = False) -> None:
+    """Fold mention `m` into `target`: evidence, counts, actors and cues are pooled; the finer date and
+    the more precise place win. Within one article a count repeated in both tellings is kept once."""
+    target.infos += [i for i in m.infos if i not in target.infos]
+    target.counts += [c for c in m.counts if c not in target.counts] if same_article else m.counts
+    target.actors += m.actors
+    target.cues += m.cues
+    if m.resolved.known and (not target.resolved.known or _finer(m.resolved, target.resolved)):
+        target.resolved, target.date_mention = m.resolved, m.date_mention
+    if target.place is None or (m.place is not None and m.place.rank < target.place.rank):
+        target.place = m.place if m.place is not None else target.place
+    target.border = target.border or m.border
+    if same_article:
+        target.reasons += [r for r in m.reasons if r not in target.reasons]
+
+
+def _finer(a: D.Resolved, b: D.Resolved) -> bool:
+    return PRECISION_ORDER.get(a.precision, 9) < PRECISION_ORDER.get(b.precision, 9)
+
+
+def _overlap(a: D.Resolved, b: D.Resolved) -> bool:
+    """Do two known dates (ranges) overlap, give or take a day?"""
+    a0, a1 = a.event_date, a.end_date or a.event_date
+    b0, b1 = b.event_date, b.end_date or b.event_date
+    return not (a0 > b1 + timedelta(days=1) or b0 > a1 + timedelta(days=1))
+
+
+def _same_event(a: Mention, b: Mention, lang: str, rules: R.Rules) -> bool:
+    if a.group != b.group or not S.types_compatible(a.event_type, b.event_type):
+        return False
+    if a.resolved.known and b.resolved.known:
+        if not _overlap(a.resolved, b.resolved):
+            return False
+    elif a.resolved.known != b.resolved.known and a.group == "violent":
+        undated = b if a.resolved.known else a
+        if undated.dates:  # it states a date we could not resolve: a different report
+            return False
+        # 'a series of attacks on Chinese engineers' is several incidents, not the dated one
+        if R.search(rules.series_words, lang, undated.infos[0].sent.text):
+            return False
+    if a.group == "violent" and a.prior != b.prior:
+        return False
+    if not places_compatible(a.place, b.place):
+        return False
+    if a.group == "violent":
+        ka = choose_counts(a, lang, rules)[0]  # the article's language: «При этом погибли ...» adds to the toll
+        kb = choose_counts(b, lang, rules)[0]
+        if ka is not None and kb is not None and ka != kb and not _lead_and_detail(a, b):
+            return False
+    return True
+
+
+def places_compatible(a: P.Place | None, b: P.Place | None) -> bool:
+    """Two places may be where one event happened: either is unknown (only 'the border'), they lie within 75 km, or
+    one is a province (or a country) that contains the other ('Khatlon province' and 'Shuroobod district')."""
+    if a is None or b is None or a.latitude is None or b.latitude is None:
+        return True
+    if float(geodesic_km(a.latitude, a.longitude, b.latitude, b.longitude)) <= P.SAME_PLACE_KM:
+        return True
+    for wide, fine in ((a, b), (b, a)):
+        if wide.precision in ("province", "country") and wide.country == fine.country and (
+                wide.feature_code == "PCLI" or (wide.admin1 and wide.admin1 == fine.admin1)):
+            return True
+    return False
+
+
+def counts_compatible(a: int | None, b: int | None) -> bool:
+    return a is None or b is None or a == b
+
+
+def merge_compatible(mentions: list[Mention], lang: str, rules: R.Rules) -> list[Mention]:
+    """The last pass, after dates and places were completed from the article: one article that tells one event
+    twice (a summary lead and a detail paragraph naming the place differently) gives one row. Merged only when
+    type, dates, places (see places_compatible) and both tolls agree; an earlier incident ('last year ...') never."""
+    out: list[Mention] = []
+    for m in mentions:
+        target = None
+        if m.group == "violent" and not m.prior:
+            target = next((o for o in out if _tells_again(o, m, lang, rules)), None)
+        if target is None:
+            out.append(m)
+            continue
+        absorb(target, m, same_article=True)
+    return out
+
+
+def _tells_again(o: Mention, m: Mention, lang: str, rules: R.Rules) -> bool:
+    """Does violent mention `m` tell again the event of `o` (see merge_compatible)?"""
+    if o.group != "violent" or o.prior or not S.types_compatible(o.event_type, m.event_type):
+        return False
+    if o.resolved.known and m.resolved.known:
+        if not _overlap(o.resolved, m.resolved):
+            return False
+    elif o.resolved.known != m.resolved.known:
+        undated = o if not o.resolved.known else m
+        if undated.dates or R.search(rules.series_words, lang, undated.infos[0].sent.text):
+            return False  # it states a date we could not resolve, or it is 'a series of attacks'
+    if not places_compatible(o.place, m.place):
+        return False
+    ko, io_ = choose_counts(o, lang, rules)[:2]
+    km, im = choose_counts(m, lang, rules)[:2]
+    return counts_compatible(ko, km) and counts_compatible(io_, im)
+
+
+def _lead_and_detail(a: Mention, b: Mention) -> bool:
+    """The lead reports an event and a later paragraph tells the same event in detail, each with its own part of the
+    toll: the same event when both resolve to the same day (or the lead's date came from that detail)."""
+    first, second = (a, b) if a.k <= b.k else (b, a)
+    if first.k > LEAD_SENTENCES or first.prior or second.prior:
+        return False
+    if not (first.resolved.known and second.resolved.known):
+        return False
+    same_day = first.resolved.precision == "day" and second.resolved.precision == "day" \
+        and abs((first.resolved.event_date - second.resolved.event_date).days) <= 1
+    return same_day
