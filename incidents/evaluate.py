@@ -17,6 +17,7 @@ from itertools import combinations
 import pandas as pd
 
 from .geo import geodesic_km
+from . import periods
 from .schema import types_compatible
 
 PLACE_KM = 75.0
@@ -46,24 +47,28 @@ def _i(v) -> int | None:
     return None if x is None else int(round(x))
 
 
-def gold_window(event_date, precision: str) -> tuple[date, date] | None:
-    """The dates a gold row accepts: day ±1, week ±7, month: same month and ±10 days, year: same year.
+# Tolerance in days around the window a gold date's precision means (incidents.periods.window): a day
+# reported as the previous or next day (night events, time zones) still counts as right.
+GOLD_TOLERANCE_DAYS = {"day": 1, "week": 1, "month": 0, "year": 0}
+GOLD_MONTH_HALF_SPAN = 10  # a month-precision gold date is a representative day: early/mid/late month
 
-    `2026-01-05` with `month` therefore accepts 2026-01-01..2026-01-15 ("early January").
+
+def gold_window(event_date, precision: str) -> tuple[date, date] | None:
+    """The dates a gold row accepts: the window its precision means (periods.window: a week is the 7 days
+    from the date), widened by GOLD_TOLERANCE_DAYS. A month-precision gold date is a representative day
+    (the annotation convention of ../shared/eval/README.md), so `2026-01-05` with `month` accepts
+    2026-01-01..2026-01-15 ("early January"): the month's window cut to ±10 days of that day.
     None when the gold date is unknown.
     """
     d = _d(event_date)
-    if d is None or precision == "unknown":
+    if d is None or precision not in periods.PRECISIONS:
         return None
-    if precision == "day":
-        return d - timedelta(days=1), d + timedelta(days=1)
-    if precision == "week":
-        return d - timedelta(days=7), d + timedelta(days=7)
     if precision == "month":
-        first = d.replace(day=1)
-        nxt = (first + timedelta(days=32)).replace(day=1)
-        return max(first, d - timedelta(days=10)), min(nxt - timedelta(days=1), d + timedelta(days=10))
-    return date(d.year, 1, 1), date(d.year, 12, 31)
+        first, last = periods.window(d.replace(day=1), "month")
+        return max(first, d - timedelta(days=GOLD_MONTH_HALF_SPAN)), min(last, d + timedelta(days=GOLD_MONTH_HALF_SPAN))
+    first, last = periods.window(d, precision)
+    tol = timedelta(days=GOLD_TOLERANCE_DAYS[precision])
+    return first - tol, last + tol
 
 
 def date_ok(gold: dict, ext: dict) -> bool:

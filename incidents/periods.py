@@ -4,7 +4,8 @@ An event dated `event_date` with precision
 * day   happened on that day (or from it to `end_date`, for a multi-day event);
 * week  happened in the 7 days starting on `event_date` (event_date .. event_date + 6);
 * month happened in that calendar month; year: in that calendar year.
-An explicit later `end_date` always extends the window. The filters, the timeline, the headline
+An explicit `end_date` (the last day of a multi-day event, or the last possible day of an imprecise
+one, e.g. "early January": 1-10 January) is the window's last day. The filters, the timeline, the headline
 figures, the extractor's clustering and the scorer all use this one rule (`window` for one event,
 `windows` for a column of them); matching tolerances are added on top of it, never instead of it.
 """
@@ -30,7 +31,7 @@ def window(event_date: date, precision: str = "day", end_date: date | None = Non
         last = event_date.replace(month=12, day=31)
     else:
         last = event_date
-    if end_date is not None and end_date > last:
+    if end_date is not None and end_date >= event_date:
         last = end_date
     return event_date, last
 
@@ -46,7 +47,7 @@ def windows(df: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
         m = (prec == value).to_numpy()
         if m.any():
             implied[m] = start[m] + shift
-    end = df["end_date"].where(df["end_date"].notna() & (df["end_date"] > implied), implied)
+    end = df["end_date"].where(df["end_date"].notna() & (df["end_date"] >= start), implied)
     return start, end
 
 

@@ -24,13 +24,13 @@ is incompatible with it (another district, say) gets a 'possible match' hint, ne
 
 from __future__ import annotations
 
-import calendar
 from datetime import date, timedelta
 
 import pandas as pd
 from rapidfuzz import fuzz
 
 from ..schema import types_compatible
+from .. import periods
 from ..geo import geodesic_km
 from . import rules as R
 
@@ -81,22 +81,18 @@ def actor_similarity(a: dict, b: dict, rules: R.Rules | None = None) -> float:
 # --- dates ------------------------------------------------------------------------------------------
 
 def _interval(row: dict, slack: bool = True) -> tuple[date, date] | None:
-    """The dates a row allows: its range widened by what its precision allows; None when unknown."""
+    """The dates a row allows: the window its precision means (incidents.periods), widened by the
+    tolerance for that precision (DATE_SLACK); None when the date is unknown."""
     s = _date(row.get("event_date"))
-    if s is None or row.get("date_precision") == "unknown":
+    p = str(row.get("date_precision", ""))
+    if s is None or p == "unknown":
         return None
     e = max(_date(row.get("end_date")) or s, s)
     if not slack:
         return s, e
-    p = str(row.get("date_precision", ""))
-    if p == "year":
-        return date(s.year, 1, 1), date(e.year, 12, 31)
-    if p == "month" and e == s:  # a bare month: the whole month
-        return s.replace(day=1), e.replace(day=calendar.monthrange(e.year, e.month)[1])
-    if p == "week" and e == s:  # 'the week before publication' style: a point with a week either side
-        return s - timedelta(days=7), e + timedelta(days=7)
+    first, last = periods.window(s, p if p in periods.PRECISIONS else "day", e)
     d = timedelta(days=DATE_SLACK.get(p, 1))
-    return s - d, e + d
+    return first - d, last + d
 
 
 def dates_compatible(a: dict, b: dict) -> bool:
@@ -142,12 +138,12 @@ def km_between(a: dict, b: dict) -> float | None:
 
 
 def same_admin2(a: dict, b: dict, rules: R.Rules | None = None) -> bool:
-    from .places import fold
-
+    """Both rows name the same district, allowing for spelling variants (Darvoz / Darvaz)."""
+    spelling = (rules or R.load()).spelling
     x, y = str(a.get("admin2", "")).strip(), str(b.get("admin2", "")).strip()
     if not x or not y:
         return False
-    return fuzz.token_set_ratio(fold(x.casefold(), rules), fold(y.casefold(), rules)) >= ADMIN2_SIMILARITY
+    return fuzz.token_set_ratio(spelling.variant(x.casefold()), spelling.variant(y.casefold())) >= ADMIN2_SIMILARITY
 
 
 def _countries(row: dict) -> set[str]:

@@ -14,7 +14,7 @@ from rapidfuzz import fuzz, process
 
 from .. import schema as S
 from ..geo import ALPHA2_TO_3, GENERIC_WORDS, Gazetteer
-from ..text import name_key as normalize
+from ..geo.gazetteer import Entry, feature_precision, feature_rank
 from . import rules as R
 
 GAP = re.compile(r"[\s\-'’]{1,2}")
@@ -24,8 +24,6 @@ PROVINCE_WORDS = frozenset("province region oblast viloyat область обл
 VILLAGE_WORDS = frozenset("village town city settlement kishlak jamoat село села селе кишлак кишлака кишлаке поселок посёлок город города городе джамоат джамоата".split())
 LOCATIVE = re.compile(r"(?:\b(?:in|near|at|into|outside|around|inside|across|from|of|to|в|во|на|под|возле|около|у|из|близ|вблизи)\s+(?:the\s+)?(?:[\w-]+\s+){0,2})$", re.I)
 REPORTING = re.compile(r"^\s*(?:said|told|announced|reported|stated|according|—|,\s*(?:said|told|reported))", re.I)
-FEATURE_RANK = {"PPL": 0, "ADM2": 1, "ADM1": 2, "PCLI": 4}
-PRECISION = {"PPL": "exact", "ADM2": "district", "ADM1": "province", "PCLI": "country"}
 REGION_COUNTRIES = frozenset({"AFG", "TJK", "KGZ", "UZB", "TKM", "KAZ"})
 SAME_PLACE_KM = 75.0  # two places this close may be where one event happened
 
@@ -54,173 +52,21 @@ class Place:
 
     @property
     def precision(self) -> str:
-        if self.feature_code.startswith("PPL"):
-            return "exact"
-        return PRECISION.get(self.feature_code, "province" if self.feature_code else "border_area")
+        return feature_precision(self.feature_code)
 
     @property
     def rank(self) -> int:
-        return FEATURE_RANK.get(self.feature_code, 0 if self.feature_code.startswith("PPL") else 3)
+        return feature_rank(self.feature_code)
 
 
-@dataclass(frozen=True)
-class Entry:
-    name: str
-    country: str
-    admin1: str
-    feature_code: str
-    latitude: float | None
-    longitude: float | None
-    population: int = 0
+def index(rules: R.Rules | None = None) -> Gazetteer:
+    """The one gazetteer index (incidents.geo) with the rules' spelling tables (built once per spelling)."""
+    return Gazetteer.load((rules or R.load()).spelling)
 
 
-def translit(text: str, rules: R.Rules | None = None) -> str:
-    table = (rules or R.load()).translit
-    return "".join(table.get(ch, ch) for ch in text)
-
-
-def fold(key: str, rules: R.Rules | None = None) -> str:
-    """A spelling-variant key: transliterated, then folded (kh->h, o->a, ...) so Darvoz/Darvaz and Хатлон/Khatlon meet."""
-    rules = rules or R.load()
-    out = translit(key, rules)
-    for a, b in rules.fold:
-        out = out.replace(a, b)
-    return re.sub(r"(.)\1+", r"\1", out)
-
-
-def _strip_names(name: str) -> str:
-    words = [w for w in re.split(r"[\s,]+", name) if w and w.casefold() not in GENERIC_WORDS]
-    return " ".join(words)
-
-
-class PlaceIndex:
-    """Exact, folded and fuzzy keys for the gazetteer plus the alias table."""
-
-    def __init__(self, gazetteer: Gazetteer, rules: R.Rules):
-        self.rules = rules
-        self.entries: list[Entry] = []
-        self.exact: dict[str, list[int]] = {}
-        self.folded: dict[str, list[int]] = {}
-        table = gazetteer.table
-        for row in table.itertuples(index=False):
-            code = row.feature_code
-            if code not in ("PPL", "PPLA", "PPLA2", "PPLC", "PPLX", "ADM1", "ADM2", "PCLI") and not str(code).startswith("PPL"):
-                continue
-            lat = None if row.latitude != row.latitude else float(row.latitude)
-            lon = None if row.longitude != row.longitude else float(row.longitude)
-            pop = 0 if row.population != row.population or row.population == "" else int(row.population)
-            entry = Entry(row.name, ALPHA2_TO_3.get(row.country_code, row.country_code),
-                          row.admin1 if isinstance(row.admin1, str) else "", code, lat, lon, pop)
-            names = {row.name, row.ascii_name, *str(row.alternate_names or "").split("|")}
-            self._add(entry, names)
-        by_name = {}
-        for i, e in enumerate(self.entries):
-            by_name.setdefault((e.name.casefold(), e.country), []).append(i)
-        for a in rules.place_aliases:
-            iso3 = ALPHA2_TO_3.get(a["country"], a["country"])
-            if a["latitude"]:
-                entry = Entry(a["canonical"], iso3, a["admin1"], a["feature_code"] or "PPL",
-                              float(a["latitude"]), float(a["longitude"]), 10**7)
-                self._add(entry, {a["alias"], a["canonical"]}, alias=True)
-                continue
-            targets = by_name.get((a["canonical"].casefold(), iso3), [])
-            if not targets:
-                targets = [i for i, e in enumerate(self.entries) if e.country == iso3
-                           and normalize(a["canonical"]) in {normalize(e.name)}]
-            if a["feature_code"]:  # an alias of a province or a town, not of everything with that name
-                targets = [i for i in targets if self.entries[i].feature_code.startswith(a["feature_code"][:3])] or targets
-            for i in targets:
-                self._add(self.entries[i], {a["alias"]}, index=i, alias=True)
-        self._fold_keys = {}
-        for k in self.folded:
-            self._fold_keys.setdefault(k[:1], []).append(k)
-
-    def _add(self, entry: Entry, names, index: int | None = None, alias: bool = False) -> None:
-        if not hasattr(self, "alias_exact"):
-            self.alias_exact: dict[str, list[int]] = {}
-        if index is None:
-            self.entries.append(entry)
-            index = len(self.entries) - 1
-        for n in names:
-            for variant in {n, _strip_names(n)}:
-                key = normalize(variant)
-                if len(key) < 3:
-                    continue
-                ids = self.exact.setdefault(key, [])
-                if alias and index is not None:  # a curated alias overrides namesakes elsewhere in the gazetteer
-                    own = self.alias_exact.setdefault(key, [])
-                    if index not in own:
-                        own.append(index)
-                if alias and index not in ids:
-                    ids.insert(0, index)
-                elif index not in ids:
-                    ids.append(index)
-                fkey = fold(key, self.rules)
-                if len(fkey) >= 5:
-                    fids = self.folded.setdefault(fkey, [])
-                    if index not in fids:
-                        fids.append(index)
-
-    @lru_cache(maxsize=20000)
-    def lookup(self, phrase: str, allow_fuzzy: bool) -> tuple[tuple[int, ...], str]:
-        key = normalize(phrase)
-        if len(key) < 3:
-            return (), ""
-        if key in self.alias_exact:
-            return tuple(self.alias_exact[key]), "exact"
-        if key in self.exact:
-            return tuple(self.exact[key]), "exact"
-        variants = [key]
-        if re.search(r"[а-яё]", key):
-            words = phrase.split()
-            endings = self.rules.ru_endings
-            last = normalize(words[-1])
-            for end in endings:
-                if last.endswith(end) and len(last) - len(end) >= 3:
-                    stem = normalize(" ".join(words[:-1])) + last[: -len(end)]
-                    variants.append(stem)
-                    for add in ("", "а", "я"):
-                        if stem + add in self.exact:
-                            return tuple(self.exact[stem + add]), "stem"
-        for v in variants:
-            fk = fold(v, self.rules)
-            if fk in self.folded:
-                return tuple(self.folded[fk]), "folded"
-        if allow_fuzzy and len(key) >= 6:
-            fk = fold(variants[-1] if len(variants) > 1 else key, self.rules)
-            got = process.extractOne(fk, self._fold_keys.get(fk[:1], []), scorer=fuzz.ratio, score_cutoff=88)
-            if got:
-                return tuple(self.folded[got[0]]), "fuzzy"
-        return (), ""
-
-
-def index(rules: R.Rules | None = None) -> PlaceIndex:
-    """The place index of the gazetteer and the rules' alias table (built once per Rules)."""
-    return _index(rules or R.load())
-
-
-_INDEXES: dict[tuple, PlaceIndex] = {}
-
-
-@cache
-def _index(rules: R.Rules) -> PlaceIndex:
-    # Rules from another directory with the same spelling tables share one index (it takes a second to build).
-    key = (tuple(tuple(a.items()) for a in rules.place_aliases), tuple(rules.translit.items()), rules.fold,
-           rules.ru_endings)
-    if key not in _INDEXES:
-        _INDEXES[key] = PlaceIndex(Gazetteer.load(), rules)
-    return _INDEXES[key]
-
-
-@cache
 def province_point(country: str, admin1: str, rules: R.Rules | None = None) -> tuple[float, float] | None:
     """The gazetteer point of a province (ADM1), for a district the gazetteer lists without coordinates."""
-    if not admin1:
-        return None
-    for e in index(rules).entries:
-        if e.feature_code == "ADM1" and e.country == country and e.admin1 == admin1 and e.latitude is not None:
-            return e.latitude, e.longitude
-    return None
+    return index(rules).province_point(country, admin1) if admin1 else None
 
 
 DATELINE_AFTER = re.compile(r"\s*(?:,|--|—|–|\()")
@@ -275,7 +121,7 @@ def find_places(text: str, offset: int = 0, countries: frozenset[str] = frozense
             phrase = re.sub(r"['’`]s$", "", text[span[0][0]:span[-1][1]])
             if n == 1 and (phrase.casefold() in stop or any(p.fullmatch(phrase) for p in demonyms)):
                 continue
-            ids, how = idx.lookup(phrase, allow_fuzzy=False)
+            ids, how = idx.match(phrase, allow_fuzzy=False)
             if how not in ("", "exact", "stem") or not ids:
                 exact_ids = () if how not in ("exact", "stem") else ids
             else:
@@ -294,7 +140,7 @@ def find_places(text: str, offset: int = 0, countries: frozenset[str] = frozense
                 if not place_context:
                     continue
                 if not ids:
-                    ids, how = idx.lookup(phrase, allow_fuzzy=n <= 2)
+                    ids, how = idx.match(phrase, allow_fuzzy=n <= 2)
                 if not ids:
                     continue
             entry = _choose(idx, ids, hint_words, countries)
@@ -318,7 +164,7 @@ def find_places(text: str, offset: int = 0, countries: frozenset[str] = frozense
     return out
 
 
-def _choose(idx: PlaceIndex, ids, hint_words: set[str], countries: frozenset[str]) -> Entry:
+def _choose(idx: Gazetteer, ids, hint_words: set[str], countries: frozenset[str]) -> Entry:
     want = "ADM2" if hint_words & DISTRICT_WORDS else "ADM1" if hint_words & PROVINCE_WORDS else "PPL" if hint_words & VILLAGE_WORDS else ""
     entries = [idx.entries[i] for i in ids]
 
@@ -328,7 +174,7 @@ def _choose(idx: PlaceIndex, ids, hint_words: set[str], countries: frozenset[str
             0 if not want or code == want else 1,
             0 if not countries or e.country in countries else 1,
             e.latitude is None,
-            FEATURE_RANK.get(code, 3),
+            feature_rank(code),
             -e.population,
         )
     return min(entries, key=key)

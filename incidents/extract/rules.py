@@ -14,6 +14,7 @@ from functools import cache
 from pathlib import Path
 
 from .. import config, store
+from ..geo.gazetteer import Spelling, read_spelling
 
 FLAGS = re.IGNORECASE | re.UNICODE
 
@@ -113,12 +114,9 @@ class Rules:
     parts: dict[str, list[tuple[str, tuple[int, int]]]]
     weekdays: dict[str, list[tuple[str, int]]]
     relative: dict[str, list[tuple[str, str, int]]]  # lang -> (phrase, unit, offset)
-    place_aliases: tuple[dict[str, str], ...]
     demonyms: tuple[tuple[re.Pattern, str], ...]
     border_phrases: tuple[tuple[re.Pattern, str, str, str], ...]
-    translit: dict[str, str]
-    fold: tuple[tuple[str, str], ...]
-    ru_endings: tuple[str, ...]
+    spelling: Spelling  # place aliases, transliteration, folds, Russian endings (read by incidents.geo)
     cue_re: dict[str, Combined]
     actor_re: dict[str, Combined]
     demonym_re: dict[str, Combined]
@@ -293,15 +291,12 @@ def load(directory: str | None = None) -> Rules:
         history=t("history_markers.csv", _alternation),
         debris_line=debris("line"), teaser_start=debris("teaser_start"), teaser_end=debris("teaser_end"),
         citation=debris("citation"), months=months, month_re=month_re, parts=parts, weekdays=weekdays,
-        relative=relative, place_aliases=tuple(t("place_aliases.csv")),
+        relative=relative, spelling=read_spelling(t.directory),
         demonyms=t("demonyms.csv", lambda rows: tuple(
             (word_re(row["pattern"], _en_unicode(row["lang"])), row["country"]) for row in rows)),
         border_phrases=t("border_phrases.csv", lambda rows: tuple(
             (re.compile(rf"(?<![\w])(?:{row['pattern']})", FLAGS), row["border"], row["label"], row["lang"])
             for row in rows)),
-        translit=t("translit.csv", lambda rows: {row["from"]: row["to"] for row in rows}),
-        fold=t("fold.csv", lambda rows: tuple((row["from"], row["to"]) for row in rows)),
-        ru_endings=t("ru_endings.csv", lambda rows: tuple(sorted((row["ending"] for row in rows), key=len, reverse=True))),
         cue_re=t("event_cues.csv", lambda rows: _combined_by_lang(
             rows, lambda row: (row["event_type"], float(row["weight"])))),
         actor_re=t("actors.csv", lambda rows: _combined_by_lang(
