@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
+
 import json
 
 from benchmarks.__main__ import main
+
+pytestmark = pytest.mark.slow  # whole benchmark runs
 
 
 def test_quick_data_benchmark_prints_the_table_with_targets(tmp_path, capsys, monkeypatch):

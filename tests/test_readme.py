@@ -19,8 +19,17 @@ def test_ci_runs_the_readme_test_command():
     assert test_cmd in ci.splitlines()
 
 
-def test_readme_run_command_starts_the_dashboard():
-    assert "pip install -e . && streamlit run dashboard.py" in _bash_blocks()[0]
+def test_readme_run_command_starts_the_dashboard_in_a_virtual_environment():
+    run = _bash_blocks()[0]
+    assert "python3 -m venv .venv && . .venv/bin/activate" in run  # stock Debian refuses pip outside a venv
+    assert run.strip().endswith("pip install -e . && streamlit run dashboard.py")
+
+
+def test_readme_code_layout_names_every_folder_of_the_package():
+    layout = README.split("## Code layout", 1)[1].split("\n## ", 1)[0]
+    folders = sorted(p.name for p in (ROOT / "incidents").iterdir() if p.is_dir() and not p.name.startswith("_"))
+    for name in folders:
+        assert f"  {name}/" in layout, f"README's Code layout does not mention incidents/{name}/"
 
 
 def test_column_tables_match_the_schema():

@@ -16,7 +16,7 @@ import pandas as pd
 import pyarrow.compute as pc
 
 from .. import schema as S
-from ..vector import arrow_data, isin
+from ..vector import arrow_data
 
 ASCII_COUNT = r"\+?[0-9]{1,9}"
 

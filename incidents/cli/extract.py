@@ -62,10 +62,10 @@ def run_evaluate(args) -> int:
     from ..evaluate import format_report, score
     from ..extract import article_files, extract_paths, to_frame, warm_up
 
-    gold = _read_csv(Path(args.gold))
+    gold = _read_table(Path(args.gold))
     paths = args.paths or [DEFAULT_SEEDS]
     if args.extracted:
-        extracted = _read_csv(Path(args.extracted))
+        extracted = _read_table(Path(args.extracted))
     else:
         startup = warm_up()
         t0 = time.perf_counter()
@@ -76,7 +76,7 @@ def run_evaluate(args) -> int:
     return 0
 
 
-def _read_csv(path: Path):
+def _read_table(path: Path):
     from ..errors import DataFileError
     from ..store import read_table
 

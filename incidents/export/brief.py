@@ -12,17 +12,13 @@ charts double-encode event types by marker symbol).
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
-import tempfile
 from datetime import date
-from pathlib import Path
 
 import jinja2
 import pandas as pd
 
-from .. import charts, config
-from ..errors import ExportUnavailable, IncidentsError
+from .. import charts
+from ..errors import ExportUnavailable
 from ..geo import ATTRIBUTION, MAP_CREDITS
 from ..text import safe_url
 from ..view.views import View
@@ -31,11 +27,6 @@ from . import figures, render, words
 PAPERS = {"a4": "A4", "letter": "Letter"}
 CHART_WIDTH = 820  # CSS px the charts are drawn at; the page scales them to its text width
 MAX_ROWS = 500  # incidents listed in the table (the data export has them all)
-PDF_TIMEOUT = 90.0
-CHROMIUM_PDF_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                      "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                      "--disable-extensions", "--disable-dev-shm-usage", "--hide-scrollbars",
-                      "--no-pdf-header-footer")
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
 
@@ -169,42 +160,11 @@ def build_html(view: View, paper: str = "a4", base_url: str | None = None, with_
         map_credits=MAP_CREDITS, attribution=ATTRIBUTION)
 
 
-# --- PDF ----------------------------------------------------------------------------------------
-
-def html_to_pdf(document: str, timeout: float = PDF_TIMEOUT) -> bytes:
-    """Print an HTML document to PDF with headless Chromium (Debian's; never a downloaded one).
-
-    Raises render.ExportUnavailable when Chromium is missing, IncidentsError when printing fails.
-    """
-    chromium = render.chromium_path()
-    if chromium is None:
-        raise ExportUnavailable(
-            "the PDF brief needs Chromium, which is not installed here: run `apt-get install chromium` (Debian) "
-            "or set BROWSER_PATH. `incidents brief --out FILE.html --no-charts` writes the HTML brief without charts.")
-    work = Path(tempfile.mkdtemp(prefix="bw-brief-"))
-    try:
-        src, out = work / "brief.html", work / "brief.pdf"
-        src.write_text(document, encoding="utf-8")
-        cmd = [chromium, *CHROMIUM_PDF_FLAGS, f"--user-data-dir={work / 'profile'}", f"--print-to-pdf={out}",
-               src.as_uri()]
-        try:
-            proc = subprocess.run(cmd, capture_output=True, timeout=timeout, cwd=work,
-                                  env=config.subprocess_env(HOME=str(work)))
-        except subprocess.TimeoutExpired as exc:
-            raise IncidentsError(f"Chromium did not print the brief within {timeout:.0f} s") from exc
-        if not out.exists() or out.stat().st_size == 0:
-            tail = proc.stderr.decode("utf-8", "replace").strip().splitlines()[-3:]
-            raise IncidentsError(f"Chromium could not print the brief (exit {proc.returncode}): " + " | ".join(tail))
-        return out.read_bytes()
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-
-
 def build_pdf(view: View, paper: str = "a4", base_url: str | None = None,
-              timeout: float = PDF_TIMEOUT) -> bytes:
+              timeout: float = render.PDF_TIMEOUT) -> bytes:
     if render.chromium_path() is None:
-        html_to_pdf("", timeout)  # raises ExportUnavailable with the plain message
-    return html_to_pdf(build_html(view, paper, base_url), timeout)
+        render.html_to_pdf("", timeout)  # raises ExportUnavailable with the plain message
+    return render.html_to_pdf(build_html(view, paper, base_url), timeout)
 
 
 def file_name(view: View, fmt: str) -> str:

@@ -1,4 +1,4 @@
-"""Static rendering of plotly figures to PNG, SVG and PDF with kaleido and Debian's Chromium.
+"""Rendering with Debian's Chromium: plotly figures to PNG, SVG and PDF (kaleido), HTML documents to PDF.
 
 One warm kaleido server per process, every call serialised by a lock: kaleido 1.x's sync server
 hands results back through one shared queue, so two threads exporting at once can receive each
@@ -8,16 +8,24 @@ other's images (see docs/stack-notes). Never downloads a browser: when Chromium 
 from __future__ import annotations
 
 import shutil
+import subprocess
+import tempfile
 import threading
 from pathlib import Path
 
 import plotly.graph_objects as go
 
 from .. import config
-from ..errors import ExportUnavailable
+from ..errors import ExportUnavailable, IncidentsError
 
 FORMATS = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/lib/chromium/chromium", "/usr/bin/chromium-browser")
+
+PDF_TIMEOUT = 90.0
+CHROMIUM_PDF_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                      "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                      "--disable-extensions", "--disable-dev-shm-usage", "--hide-scrollbars",
+                      "--no-pdf-header-footer")
 
 _lock = threading.Lock()
 _server_started = False
@@ -60,3 +68,32 @@ def render(fig: go.Figure, fmt: str, width: int = 1200, height: int = 800, scale
             kaleido.start_sync_server(path=path, mathjax=False, silence_warnings=True)
             _server_started = True
         return kaleido.calc_fig_sync(fig, opts={"format": fmt, "width": width, "height": height, "scale": scale})
+
+
+def html_to_pdf(document: str, timeout: float = PDF_TIMEOUT) -> bytes:
+    """Print an HTML document to PDF with headless Chromium (Debian's; never a downloaded one).
+
+    Raises render.ExportUnavailable when Chromium is missing, IncidentsError when printing fails.
+    """
+    chromium = chromium_path()
+    if chromium is None:
+        raise ExportUnavailable(
+            "the PDF brief needs Chromium, which is not installed here: run `apt-get install chromium` (Debian) "
+            "or set BROWSER_PATH. `incidents brief --out FILE.html --no-charts` writes the HTML brief without charts.")
+    work = Path(tempfile.mkdtemp(prefix="bw-brief-"))
+    try:
+        src, out = work / "brief.html", work / "brief.pdf"
+        src.write_text(document, encoding="utf-8")
+        cmd = [chromium, *CHROMIUM_PDF_FLAGS, f"--user-data-dir={work / 'profile'}", f"--print-to-pdf={out}",
+               src.as_uri()]
+        try:
+            proc = subprocess.run(cmd, capture_output=True, timeout=timeout, cwd=work,
+                                  env=config.subprocess_env(HOME=str(work)))
+        except subprocess.TimeoutExpired as exc:
+            raise IncidentsError(f"Chromium did not print the brief within {timeout:.0f} s") from exc
+        if not out.exists() or out.stat().st_size == 0:
+            tail = proc.stderr.decode("utf-8", "replace").strip().splitlines()[-3:]
+            raise IncidentsError(f"Chromium could not print the brief (exit {proc.returncode}): " + " | ".join(tail))
+        return out.read_bytes()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)

@@ -15,12 +15,13 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..store import articles
+from ..store.articles import ARTICLE_SUFFIXES  # noqa: F401 - part of this package's API
 from . import rules as R
 from .article import Article, load_article, read_manifest
 from .assemble import build_rows
 from .fields import COLUMNS, EXTRA_COLUMNS, EXTRACTOR_VERSION
 
-ARTICLE_SUFFIXES = (".txt", ".md")
 
 __all__ = ["COLUMNS", "EXTRA_COLUMNS", "EXTRACTOR_VERSION", "article_files", "extract_article", "extract_paths",
            "load_article", "to_frame", "warm_up"]
@@ -41,15 +42,7 @@ def warm_up() -> float:
 
 def article_files(paths) -> list[Path]:
     """The .txt/.md files named or contained (not recursively) in `paths`, sorted."""
-    out: list[Path] = []
-    for p in map(Path, paths):
-        if p.is_dir():
-            out += sorted(f for f in p.iterdir() if f.suffix.lower() in ARTICLE_SUFFIXES and f.is_file())
-        elif p.is_file():
-            out.append(p)
-        else:
-            raise FileNotFoundError(f"{p}: no such file or directory")
-    return out
+    return articles.list_files(paths)
 
 
 def extract_article(path, text: str | None = None, meta: dict | None = None,

@@ -6,18 +6,17 @@ decoding and newline normalisation), so an analyst's viewer can highlight the ev
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
 from pathlib import Path
 
+from ..store import articles
+from ..store.articles import read_manifest  # noqa: F401 - part of this module's API
 from . import rules as R
 
 HEADER_KEYS = ("url", "title", "outlet", "published", "language", "source", "date", "author")
 HEADER_LINE = re.compile(r"^(?P<key>[A-Za-z_]+)\s*:\s*(?P<value>.*)$")
-MANIFEST = "manifest.csv"
 
 # Abbreviations after which a full stop does not end a sentence.
 ABBREVIATIONS = frozenset("""
@@ -64,23 +63,6 @@ class Article:
 
     def body_sentences(self) -> list[Sentence]:
         return [s for s in self.sentences if not s.heading]
-
-
-def read_manifest(directory: Path) -> dict[str, dict[str, str]]:
-    """file name -> metadata from <directory>/manifest.csv (columns: file, url, title, outlet, published, language)."""
-    return dict(_manifest(str(directory)))
-
-
-@cache
-def _manifest(directory: str) -> tuple:
-    path = Path(directory) / MANIFEST
-    if not path.exists():
-        return ()
-    with open(path, encoding="utf-8-sig", newline="") as fh:
-        rows = list(csv.DictReader(fh))
-    key = "file" if rows and "file" in rows[0] else next(iter(rows[0]), "file") if rows else "file"
-    return tuple((row[key].strip(), {k: (v or "").strip() for k, v in row.items() if k != key and v})
-                 for row in rows if row.get(key))
 
 
 def parse_header(text: str) -> tuple[dict[str, str], int]:
@@ -182,7 +164,7 @@ def load_article(path: str | Path, text: str | None = None, meta: dict[str, str]
     """Read and segment one article. `meta` (e.g. from the manifest) fills what the header leaves out."""
     rules = rules or R.load()
     if text is None:
-        text = Path(path).read_bytes().decode("utf-8-sig", errors="replace")
+        text = articles.read_text(Path(path))
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     header, body_start = parse_header(text)
     merged = dict(meta or {})

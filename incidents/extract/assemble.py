@@ -10,7 +10,7 @@ from . import classify as C
 from . import rules as R
 from .analyse import analyse, article_countries, reference_date
 from .article import Article
-from .counts import choose_counts
+from .tolls import choose_counts
 from .fields import COLUMNS, EXTRA_COLUMNS, EXTRACTOR_VERSION, to_row
 from .merge import merge_compatible, merge_mentions
 from .mentions import Mention, find_mentions, outside_region

@@ -13,19 +13,15 @@ from . import classify as C
 from . import places as P
 from . import rules as R
 from .article import Article
-from .counts import Count, choose_counts
+from .counts import Count
+from .tolls import choose_counts
 from .mentions import Mention
 
 EXTRACTOR_VERSION = "extract-1.0"
 
-EXTRA_COLUMNS = (
-    "source_file", "source_url", "source_outlet", "source_published", "language",
-    "evidence", "char_start", "char_end",
-    "date_evidence", "place_evidence", "killed_evidence", "injured_evidence", "type_evidence", "actor_evidence",
-    "evidence_spans", "confidence", "needs_review", "review_reason", "extractor_version",
-    "cluster_id", "matched_incident_id", "match_differences",
-)
-COLUMNS = tuple(S.INCIDENTS.names) + EXTRA_COLUMNS
+# The candidates table is declared in the schema (incidents columns, then provenance, evidence, review).
+COLUMNS = tuple(S.CANDIDATES.names)
+EXTRA_COLUMNS = COLUMNS[len(S.INCIDENTS.names):]
 
 
 @dataclass

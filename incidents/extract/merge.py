@@ -9,7 +9,7 @@ from ..geo import geodesic_km
 from . import dates as D
 from . import places as P
 from . import rules as R
-from .counts import choose_counts
+from .tolls import choose_counts
 from .mentions import Mention
 from .setting import LEAD_SENTENCES
 

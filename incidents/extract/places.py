@@ -8,9 +8,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache, lru_cache
-
-from rapidfuzz import fuzz, process
 
 from .. import schema as S
 from ..geo import ALPHA2_TO_3, GENERIC_WORDS, Gazetteer

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 
 import numpy as np
 import shapely
@@ -29,12 +29,16 @@ class PolygonIndex:
         self.names = np.asarray(names, dtype=object)
         shapely.prepare(shapes)
         self.tree = shapely.STRtree(shapes)
+
+    @cached_property
+    def edge_tree(self) -> shapely.STRtree:
+        """Every polygon edge, for the grid of large inputs (built on first use: a few points never need it)."""
         edges = []
-        for poly in shapes:
+        for poly in self.shapes:
             for ring in shapely.get_rings(shapely.get_parts(poly)):
                 xy = shapely.get_coordinates(ring)
                 edges.extend(shapely.linestrings(np.stack([xy[:-1], xy[1:]], axis=1)))
-        self.edge_tree = shapely.STRtree(np.array(edges))
+        return shapely.STRtree(np.array(edges))
 
     def _exact(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         found = np.full(len(x), "", dtype=object)

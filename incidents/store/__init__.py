@@ -18,7 +18,7 @@ from .files import LOCK_NAME, locked, write_bytes_atomic, write_table
 from .tables import decode, parse_csv, read_table, table_bytes, table_path
 from .transaction import Transaction, empty_table, read_or_empty, transaction
 
-__all__ = ["FileStore", "Transaction", "decode", "empty_table", "locked", "open_store", "parse_csv",
+__all__ = ["articles", "geodata", "FileStore", "Transaction", "decode", "empty_table", "locked", "open_store", "parse_csv",
            "read_or_empty", "read_table", "table_bytes", "table_path", "transaction", "write_bytes_atomic",
            "write_table", "LOCK_NAME"]
 

@@ -2,9 +2,45 @@
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
+from .tables import read_table
+
 ARTICLE_SUFFIXES = (".txt", ".md")
+MANIFEST = "manifest.csv"  # optional metadata of a folder's articles: file, url, title, outlet, published, language
+
+
+def list_files(paths) -> list[Path]:
+    """The .txt/.md files named or contained (not recursively) in `paths`, sorted per folder."""
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            out += sorted(f for f in p.iterdir() if f.suffix.lower() in ARTICLE_SUFFIXES and f.is_file())
+        elif p.is_file():
+            out.append(p)
+        else:
+            raise FileNotFoundError(f"{p}: no such file or directory")
+    return out
+
+
+def read_manifest(directory: Path) -> dict[str, dict[str, str]]:
+    """file name -> metadata from <directory>/manifest.csv ({} when there is none)."""
+    return dict(_manifest(str(directory)))
+
+
+@cache
+def _manifest(directory: str) -> tuple:
+    path = Path(directory) / MANIFEST
+    if not path.exists():
+        return ()
+    frame, _ = read_table(path)
+    if frame is None or frame.empty:
+        return ()
+    rows = frame.to_dict("records")
+    key = "file" if "file" in frame.columns else frame.columns[0]
+    return tuple((str(row[key]).strip(), {k: (v or "").strip() for k, v in row.items() if k != key and v})
+                 for row in rows if row.get(key))
 
 
 def read_text(path: Path) -> str:

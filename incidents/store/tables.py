@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import Problem
-from ..schema import INCIDENTS, SOURCES, Table
+from ..schema import Table
 
 # Cells may be long (a pasted article): the row-by-row reader must not stop at csv's 128 KiB default.
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))

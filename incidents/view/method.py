@@ -8,7 +8,6 @@ from __future__ import annotations
 import pandas as pd
 
 from ..charts import palette as P
-from ..geo import ATTRIBUTION
 from ..schema import (DATE_PRECISIONS, DERIVED, EVENT_TYPE_MEANING, EVENT_TYPES, GEO_PRECISION_MEANING,
                      GEO_PRECISIONS, INCIDENTS, ORIGINS, REVIEW_STATUSES)
 

@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -89,6 +90,7 @@ def valid_tables(draw):
     return frame(incidents, S.INCIDENTS), frame(sources, S.SOURCES)
 
 
+@pytest.mark.slow
 @settings(max_examples=EXAMPLES["round_trip"], **COMMON)
 @given(tables=valid_tables())
 def test_valid_tables_round_trip_through_write_and_read(tables, tmp_path_factory):
@@ -137,6 +139,7 @@ def test_any_bytes_end_in_a_report_never_a_traceback(raw, tmp_path_factory, caps
     assert all(line.startswith((str(path) + ":", "OK:", "FAILED:", "error:")) for line in lines)
 
 
+@pytest.mark.slow
 @settings(max_examples=EXAMPLES["idempotent"], **COMMON)
 @given(raw=hostile_bytes)
 def test_validation_is_idempotent(raw, tmp_path_factory, capsys):

@@ -105,6 +105,7 @@ def test_export_data_geojson_and_xlsx(capsys, tmp_path, ds):
     assert ids and {r[0] for r in wb["sources"].iter_rows(min_row=2, values_only=True)} <= ids
 
 
+@pytest.mark.browser  # renders with Chromium (kaleido, print to PDF)
 @pytest.mark.parametrize("chart,fmt", [("timeline", "png"), ("map", "svg"), ("aggregate", "pdf")])
 def test_export_chart_writes_valid_files(capsys, tmp_path, chart, fmt):
     target = tmp_path / f"{chart}.{fmt}"
@@ -124,6 +125,7 @@ def test_export_chart_writes_valid_files(capsys, tmp_path, chart, fmt):
     assert "Type: remote violence" in out  # the command says what it exported
 
 
+@pytest.mark.browser  # renders with Chromium (kaleido, print to PDF)
 def test_format_from_suffix_width_and_title(capsys, tmp_path):
     target = tmp_path / "slide.png"
     code, _, _ = run(capsys, "export", "chart", "--chart", "map", "--out", str(target), "--width", "900",
@@ -133,6 +135,7 @@ def test_format_from_suffix_width_and_title(capsys, tmp_path):
     assert code == 1 and "--format" in err
 
 
+@pytest.mark.browser  # renders with Chromium (kaleido, print to PDF)
 def test_brief_pdf_and_html(capsys, tmp_path, ds):
     pdf, page = tmp_path / "brief.pdf", tmp_path / "brief.html"
     code, out, err = run(capsys, "brief", "--out", str(pdf), "--paper", "letter", *FILTERS)
@@ -152,6 +155,7 @@ def _subprocess(*argv, env=None):
                           capture_output=True, text=True, timeout=120, env={**os.environ, **(env or {})})
 
 
+@pytest.mark.slow
 def test_missing_chromium_says_so_plainly(tmp_path):
     env = {"BROWSER_PATH": "/nonexistent"}
     for argv in (["export", "chart", "--chart", "map", "--out", str(tmp_path / "m.png")],

@@ -74,6 +74,7 @@ def pdf_a4(view):
     return brief.build_pdf(view, "a4")
 
 
+@pytest.mark.browser  # charts drawn and PDF printed by Chromium
 def test_html_makes_no_external_requests(document, view):
     tags = parse(document)
     names = {t for t, _ in tags.tags}
@@ -92,6 +93,7 @@ def test_html_makes_no_external_requests(document, view):
     assert csp and "default-src 'none'" in csp[0]
 
 
+@pytest.mark.browser  # charts drawn and PDF printed by Chromium
 def test_html_has_every_part_of_the_brief(document, view):
     text = "".join(parse(document).text)
     h = view.headline
@@ -107,6 +109,7 @@ def test_html_has_every_part_of_the_brief(document, view):
     assert len(ids) == len(set(ids))  # two inline plotly SVGs never share an id
 
 
+@pytest.mark.browser  # charts drawn and PDF printed by Chromium
 def test_incident_table_cites_numbered_sources_with_urls(document, view):
     tags = parse(document)
     refs = re.findall(r"\[(\d+)\]", " ".join(tags.text))
@@ -166,6 +169,7 @@ def test_without_chromium_html_keeps_everything_but_the_charts(view, monkeypatch
         brief.build_pdf(view)
 
 
+@pytest.mark.browser  # charts drawn and PDF printed by Chromium
 def test_pdf_a4_has_selectable_headline_figures_and_sources(pdf_a4, view):
     assert pdf_a4.startswith(b"%PDF")
     reader = PdfReader(io.BytesIO(pdf_a4))
@@ -183,6 +187,7 @@ def test_pdf_a4_has_selectable_headline_figures_and_sources(pdf_a4, view):
     assert len(reader.pages) >= 2
 
 
+@pytest.mark.browser  # charts drawn and PDF printed by Chromium
 def test_pdf_letter(view):
     reader = PdfReader(io.BytesIO(brief.build_pdf(view, "letter")))
     page = reader.pages[0]

@@ -25,6 +25,8 @@ from incidents.export import words
 from incidents.charts import palette as P
 from incidents.view.views import make_view
 
+pytestmark = pytest.mark.browser  # every test renders with Chromium through kaleido
+
 HERE = Path(__file__).resolve().parents[1]
 ROOT = HERE.parent
 DASH = HERE / "fixtures" / "dashboard"

@@ -27,6 +27,8 @@ from incidents import errors
 from incidents.cli import main
 from incidents.schema import INCIDENTS, SOURCES
 
+pytestmark = pytest.mark.slow  # concurrent writers and crash trials
+
 WRITERS, ROWS_EACH = 8, 100
 CRASH_TRIALS = {"write_table": 15, "write_bytes_atomic": 30}
 CRASH_ROWS = 10_000

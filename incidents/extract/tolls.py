@@ -1,0 +1,65 @@
+"""A mention's toll: the killed and injured figures chosen from the counts of its sentences."""
+
+from __future__ import annotations
+
+import re
+
+from . import rules as R
+from .counts import Count, combine, victim_group
+from .mentions import Mention
+
+
+def choose_counts(m: Mention, lang: str, rules: R.Rules) -> tuple[int | None, int | None, list[Count], list[Count], str]:
+    """(killed, injured, killed counts, injured counts, note on totals set aside) for a mention."""
+    series = bool(R.search(rules.series_words, lang, " ".join(i.sent.text for i in m.infos[:1])))
+    usable = [c for c in m.counts if not c.total or series]
+    totals = [c for c in m.counts if c.total and not series]
+    note = ""
+    if totals:
+        note = "the text gives a total over several incidents (" + "; ".join(c.text for c in totals) + "); not assigned to this one"
+    per_sentence: dict[int, list[Count]] = {}
+    for c in usable:
+        per_sentence.setdefault(next(i.sent.index for i in m.infos if i.sent.start <= c.start < i.sent.end + 1), []).append(c)
+    k = i = None
+    additive = {info.sent.index for info in m.infos[1:]
+                if R.search(rules.count_markers.get("additive", {}), lang, info.sent.text.lstrip())}
+    for idx, cs in sorted(per_sentence.items()):
+        for kind in ("killed", "injured"):
+            v = combine(cs, kind)
+            if v is None:
+                continue
+            cur = k if kind == "killed" else i
+            # 'Three militants were neutralised. At the same time two border guards died.': other victims, added
+            new = cur + v if (idx in additive and cur is not None) else max(v, cur or 0)
+            if kind == "killed":
+                k = new
+            else:
+                i = new
+    # 'Two border guards died. All three terrorists were neutralised.': figures for different sides add up
+    for kind in ("killed", "injured"):
+        by_group: dict[str, int] = {}
+        for c in usable:
+            if c.kind == kind:
+                g = victim_group(_count_context(m, c), lang, rules)
+                if g:
+                    by_group[g] = max(by_group.get(g, 0), c.value)
+        if len(by_group) > 1:
+            total = sum(by_group.values())
+            if kind == "killed" and (k is None or total > k):
+                k = total
+            elif kind == "injured" and (i is None or total > i):
+                i = total
+    if k is None and i is None and m.group == "violent" and any(
+            R.search(rules.no_casualties, lang, info.sent.text) for info in m.infos):
+        k = i = 0
+    return (k, i, [c for c in usable if c.kind == "killed"], [c for c in usable if c.kind == "injured"], note)
+
+
+def _count_context(m: Mention, c: Count) -> str:
+    """The count's words and the few after it ('погибли три | члена террористической организации')."""
+    for info in m.infos:
+        s0 = info.sent.start
+        if s0 <= c.start <= info.sent.end:
+            tail = re.split(r"[,;:.]|\b(?:and|but|и|а|но)\b", info.sent.text[c.end - s0:], maxsplit=1)[0]
+            return info.sent.text[c.start - s0:c.end - s0] + " " + " ".join(tail.split()[:4])
+    return c.text
