@@ -35,4 +35,4 @@ def as_of_text(ds: dataset.Dataset) -> str:
 
 def footer(ds: dataset.Dataset) -> None:
     st.divider()
-    st.caption(f"Data as of {as_of_text(ds)} (latest publication date in the sources ledger). {ATTRIBUTION}")
+    st.caption(f"Data through {as_of_text(ds)} (latest publication date in the sources ledger of the reviewed records). {ATTRIBUTION}")

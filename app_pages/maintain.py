@@ -33,9 +33,10 @@ def _current(directory: str, fingerprint: tuple):
 
 
 @st.cache_data(show_spinner="Checking the upload…", max_entries=4)
-def _analyse(raw: bytes, name: str, kind: str | None, directory: str, fingerprint: tuple, limit: int) -> upload.Upload:
+def _analyse(raw: bytes, name: str, kind: str | None, directory: str, fingerprint: tuple, limit: int,
+             allow: bool) -> upload.Upload:
     inc, src, _ = _current(directory, fingerprint)
-    return upload.analyse(raw, name, inc, src, kind, limit=limit)
+    return upload.analyse(raw, name, inc, src, kind, limit=limit, allow_duplicates=allow)
 
 
 st.markdown("### Maintain · upload new rows")
@@ -53,6 +54,8 @@ kind_choice = st.radio("The file holds", [AUTO, *upload.KIND_LABELS], horizontal
                        format_func=lambda k: upload.KIND_LABELS.get(k, k))
 uploaded = st.file_uploader(f"CSV file (UTF-8, at most {upload.megabytes(limit)})", type=["csv"], key="upload_file")
 
+for message in st.session_state.pop("_saved", []):  # shown once, after the save's rerun
+    st.success(message)
 if uploaded is None:
     st.info("No file uploaded yet.")
     st.stop()
@@ -64,7 +67,8 @@ if too_big:
     st.stop()
 
 kind = None if kind_choice == AUTO else kind_choice
-result = _analyse(raw, uploaded.name, kind, str(directory), fingerprint, limit)
+allow = bool(st.session_state.get("allow_duplicates"))
+result = _analyse(raw, uploaded.name, kind, str(directory), fingerprint, limit, allow)
 st.text(f"File: {uploaded.name} — read as {upload.KIND_LABELS[result.kind]}")
 
 n_rows = len(result.frame) if result.frame is not None else 0
@@ -72,7 +76,12 @@ c1, c2, c3, c4 = st.columns(4)
 c1.metric("Rows read", n_rows)
 c2.metric("Rows to add", result.accepted)
 c3.metric("Rows with errors", len(result.rejected_rows))
-c4.metric("Warnings", len(result.problems) - len(result.errors))
+c4.metric("Held for confirmation", len(result.held),
+          help="Likely duplicates of an existing incident, or a point in another country than the row's `country`")
+if result.held or allow:
+    st.checkbox(f"Add the {len(result.held) or ''} rows held back anyway (likely duplicates of an existing incident, or "
+                "a point in another country than the row's `country`): I checked they are different events",
+                key="allow_duplicates")
 
 st.markdown("#### Validation report")
 if result.problems:
@@ -113,13 +122,16 @@ if upload.save_enabled():
     if st.button(f"Save the {result.accepted} good rows into the data directory", key="save",
                  disabled=not result.accepted, type="primary"):
         try:
-            saved = upload.save(raw, uploaded.name, directory, kind)
+            saved = upload.save(raw, uploaded.name, directory, kind, allow_duplicates=allow)
         except IncidentsError as exc:
             st.error("Not saved.")
             st.code(str(exc), language=None)
         else:
-            st.success(f"Saved: added {saved.added} rows ({', '.join(saved.files) or 'no files changed'}); "
-                       f"the previous files are kept as .bak.")
+            st.session_state["_saved"] = [f"Saved: added {saved.added} rows ({', '.join(saved.files) or 'no files changed'}); "
+                                          f"the previous files are kept as .bak. The report below is the file checked "
+                                          f"against the data as it is now."]
+            st.session_state.pop("allow_duplicates", None)
+            st.rerun()
 else:
     st.caption(f"Saving from the dashboard is switched off here (set {upload.ENV_ALLOW_SAVE}=1 to allow it); "
                "download the merged files instead, or run `incidents add` on the command line.")

@@ -17,7 +17,7 @@ from incidents.view.method import (COUNTING_METHOD, KILLED_METHOD, date_precisio
 ds = load()
 
 st.markdown("### Method")
-st.markdown("How borderwatch records, counts and draws incidents. Data as of "
+st.markdown("How borderwatch records, counts and draws incidents. Data through "
             f"{as_of_text(ds)}; {len(ds.incidents)} incidents and {len(ds.sources)} source reports loaded.")
 
 st.markdown("#### Event types")

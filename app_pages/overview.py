@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import state as S
-from app_pages.common import as_of_text, footer, load
+from app_pages.common import footer, load
 from incidents import charts
 from incidents.charts import palette as P
 from incidents.charts.legend import legend_svg
@@ -23,9 +23,9 @@ from incidents.export import brief, render
 from incidents.export import data as data_export
 from incidents.export import figures as fe
 from incidents.export.words import default_base_url
-from incidents.schema import EARLIEST_DATE, GEO_PRECISION_MEANING, country_name
+from incidents.schema import EARLIEST_DATE, GEO_PRECISION_MEANING, REVIEWED, country_name
 from incidents.text import markdown as md_escape
-from incidents.view import filters, tables
+from incidents.view import filters, headline, tables
 from incidents.view.views import make_view
 
 PLOTLY_CONFIG = {"displaylogo": False, "scrollZoom": True,
@@ -72,6 +72,9 @@ sb.multiselect("Event type", opts["event_types"], key=K["event_types"], format_f
 sb.text_input("Search", key=K["text"], placeholder="words in summaries and sources",
               help="Searches summaries, places, actors, tags and the sources ledger (outlet, address, quote, "
                    "note). All words must match; use \"quotes\" for a phrase. Case and accents are ignored.")
+sb.toggle("Include unreviewed machine-extracted candidates", key=K["candidates"],
+          help="Candidates read by machine from articles and not yet reviewed are drawn hollow and listed with "
+               "status 'unreviewed'. They are never added to any figure.")
 with sb.expander("Place, actor, casualties, precision", expanded=False):
     st.multiselect("Country", opts["countries"], key=K["countries"],
                    format_func=lambda c: f"{c} · {country_name(c)}", placeholder="All countries")
@@ -99,28 +102,30 @@ for w in ss.pop(S.URL_WARNINGS, ()):  # shown once, on the run that opened the l
 view = make_view(ds, state, today)  # the same function the exports, the brief and the benchmarks use
 shown, undated = view.shown, view.undated
 
-st.markdown(f"Showing **{len(shown)}** of {len(df_all)} incidents · data as of {as_of_text(ds)}")
+n_reviewed = int(df_all["review_status"].isin(REVIEWED).sum())
+st.markdown(f"Showing **{len(view.reviewed)}** of {n_reviewed} reviewed records · data through {view.as_of}")
 
-# --- 4. headline figures ------------------------------------------------------------------------
+# --- 4. headline figures (reviewed records only; unknown shown as unknown) ------------------------
 h = view.headline
-c1, c2, c3, c4, c5 = st.columns(5)
+figs = {f.label: f for f in headline.figures(h, len(view.candidates), view.as_of)}
+cols = st.columns(5)
+inc = figs["Incidents"]
 if h.change:
     ch = h.change
     pct = f" ({ch.pct:+.0f}%)" if ch.pct is not None else ""
-    c1.metric("Incidents", h.incidents, delta=f"{ch.delta:+d}{pct} vs previous period", delta_color="inverse",
-              help=f"Previous period {ch.prev_start} – {ch.prev_end}: {ch.previous} incidents.")
+    cols[0].metric("Incidents", inc.value, delta=f"{ch.delta:+d}{pct} vs previous period", delta_color="inverse",
+                   help=f"{inc.note}. {figs['Change on previous period'].note}.")
 else:
-    c1.metric("Incidents", h.incidents, help="Pick a bounded date range to compare with the previous period.")
-c2.metric("Killed", h.killed,
-          delta=(f"{h.change.killed_current - h.change.killed_previous:+d} vs previous period" if h.change else None),
-          delta_color="inverse",
-          help=f"Sum of best estimates; sources range {h.killed_low}–{h.killed_high}. "
-               f"{h.killed_unknown} incidents have no figure.")
-c3.metric("Killed range (sources)", f"{h.killed_low}–{h.killed_high}",
-          help="Sum of the lowest and of the highest figure any source gives for each incident.")
-c4.metric("Injured", h.injured, help=f"{h.injured_unknown} incidents have no injured figure.")
-c5.metric("Since last incident", "—" if h.days_since is None else f"{h.days_since} d",
-          help=f"Last incident shown (strategic developments excluded): {h.last_incident or 'none'}.")
+    cols[0].metric("Incidents", inc.value, help=f"{inc.note}. Pick a bounded date range to compare with the "
+                                                "previous period.")
+for col, label in zip(cols[1:], ("Strategic developments", "Killed", "Injured", "Since last incident")):
+    f = figs[label]
+    col.metric(label, f.value, help=f.note)
+notes = [f"Killed: {figs['Killed'].note}", f"Injured: {figs['Injured'].note}",
+         f"Data through {view.as_of}"]
+if view.candidates is not None and len(view.candidates):
+    notes.append(f"{len(view.candidates)} unreviewed machine-extracted candidates drawn hollow, in no figure")
+st.caption(" · ".join(notes))
 
 # --- 5. map and timeline (linked selection) ---------------------------------------------------
 epoch = ss.get(S.EPOCH, 0)
@@ -218,7 +223,9 @@ table_event = st.dataframe(
     on_select="rerun", selection_mode="single-row",
     column_config={
         "date": st.column_config.DateColumn("date", format="YYYY-MM-DD"),
-        "killed": st.column_config.NumberColumn("killed", help="Best estimate"),
+        "killed": st.column_config.TextColumn("killed", help="Best estimate; blank when no source gives a figure"),
+        "injured": st.column_config.TextColumn("injured", help="Best estimate; blank when no source gives a figure"),
+        "status": st.column_config.TextColumn("status", help="UNREVIEWED candidates are machine-extracted, never counted"),
         "summary": st.column_config.TextColumn("summary", width="large"),
     })
 
@@ -275,6 +282,9 @@ if len(match):
     if chosen not in set(shown["incident_id"]):
         st.caption("This incident is outside the current filters.")
     st.markdown(f"#### {md_escape(charts.date_text(r))} · {md_escape(P.label(r['event_type']))}")
+    if r["review_status"] == "unreviewed":
+        st.warning("UNREVIEWED machine-extracted candidate: not checked by a person, counted in no figure. "
+                   "Review it on the 'Review extracted' page.")
     st.text(r["summary"])
     if bool(r["disputed"]):
         st.warning(f"Sources disagree on: {md_escape(tables.disputed_text(r))}")
@@ -288,18 +298,17 @@ if len(match):
     else:
         st.markdown("No coordinates: distance to the border and side are unknown.")
     src = ds.sources[ds.sources["incident_id"] == chosen].reset_index(drop=True)
-    d1, d2 = st.columns([1, 1])
-    with d1:
-        st.markdown("**Every field**")
+    pend = ds.pending[ds.pending["incident_id"] == chosen].reset_index(drop=True)
+    st.markdown(f"**Claims side by side** — {len(src)} sources in the ledger"
+                + (f", {len(pend)} pending review (machine-extracted)" if len(pend) else "")
+                + "; cells that differ from the record are highlighted")
+    claims = tables.claims_table(r, src, pend)
+    st.dataframe(tables.styled_differences(claims, r), hide_index=True, width="stretch", column_config={
+        "link": st.column_config.LinkColumn("link", display_text="open", help="Only http(s) addresses are links"),
+        "quote": st.column_config.TextColumn("quote", width="large"),
+    })
+    with st.expander("Every field of the record"):
         st.dataframe(tables.fields_table(r), hide_index=True, width="stretch", height=420)
-    with d2:
-        st.markdown("**Claims side by side**")
-        st.dataframe(tables.claims_table(r, src), hide_index=True, width="stretch")
-        st.markdown(f"**Sources in the ledger ({len(src)})**")
-        st.dataframe(tables.ledger_table(src), hide_index=True, width="stretch", column_config={
-            "published": st.column_config.DateColumn("published", format="YYYY-MM-DD"),
-            "link": st.column_config.LinkColumn("link", display_text="open", help="Only http(s) addresses are links"),
-        })
 
 if ds.errors:
     with st.expander(f"{len(ds.errors)} data problems — rows with errors are not shown"):

@@ -16,7 +16,7 @@ K = {
     "preset": "f_preset", "dates": "f_dates", "borders": "f_borders", "countries": "f_countries",
     "provinces": "f_provinces", "event_types": "f_types", "actors": "f_actors", "min_killed": "f_min_killed",
     "origins": "f_origins", "date_precisions": "f_dprec", "geo_precisions": "f_gprec", "text": "f_text",
-    "lanes": "f_lanes", "agg": "f_agg", "incident": "f_incident",
+    "lanes": "f_lanes", "agg": "f_agg", "incident": "f_incident", "candidates": "f_cand",
 }
 MULTI = ("borders", "countries", "provinces", "event_types", "actors", "origins", "date_precisions", "geo_precisions")
 SAVED = "_filter_state"  # last FilterState, survives a visit to another page
@@ -40,6 +40,7 @@ def seed(state: FilterState, today: date, first: date) -> None:
         ss[K[attr]] = list(getattr(state, attr))
     ss[K["min_killed"]] = int(state.min_killed)
     ss[K["text"]] = state.text
+    ss[K["candidates"]] = bool(state.candidates)
     ss[K["lanes"]] = state.lanes
     ss[K["agg"]] = state.agg
     ss[K["incident"]] = state.incident
@@ -59,6 +60,7 @@ def current() -> FilterState:
         preset=preset, start=start if preset == "custom" else None, end=end if preset == "custom" else None,
         **{a: tuple(ss.get(K[a]) or ()) for a in MULTI},
         min_killed=int(ss.get(K["min_killed"]) or 0), text=(ss.get(K["text"]) or "").strip(),
+        candidates=bool(ss.get(K["candidates"])),
         lanes=ss.get(K["lanes"]) or "type", agg=ss.get(K["agg"]) or "month", incident=ss.get(K["incident"]) or "",
     )
 

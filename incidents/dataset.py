@@ -30,6 +30,9 @@ class Dataset:
     sources: pd.DataFrame
     problems: list[Problem] = field(default_factory=list)
     data_dir: Path | None = None
+    # Claims of unreviewed extracted candidates that match a curated incident: shown beside that
+    # incident's ledger as pending, never part of it (no figure, range or dispute comes from them).
+    pending: pd.DataFrame = field(default_factory=lambda: _empty_claims())
 
     @property
     def errors(self) -> list[Problem]:
@@ -37,8 +40,13 @@ class Dataset:
 
     @property
     def as_of(self) -> pd.Timestamp | None:
-        """Data-as-of date: the latest publication date in the ledger (else the latest event)."""
-        for series in (self.sources.get("published"), self.incidents.get("event_date")):
+        """Data through: the latest publication date in the ledger of the reviewed records (else their
+        latest event). Unreviewed candidates' articles do not move it."""
+        inc = self.incidents
+        if "review_status" in inc:
+            inc = inc[inc["review_status"].isin(S.REVIEWED)]
+        src = self.sources[self.sources["incident_id"].isin(set(inc["incident_id"]))] if len(self.sources) else self.sources
+        for series in (src.get("published"), inc.get("event_date")):
             if series is not None and series.notna().any():
                 return series.max()
         return None
@@ -71,26 +79,49 @@ def _drop_rows(frame: pd.DataFrame, rows: set[int]) -> pd.DataFrame:
 def extracted_candidates(frame: pd.DataFrame, taken_ids: set[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Incident and ledger rows for extracted candidates that are not yet curated.
 
-    Only unreviewed candidates that match no curated incident are shown (a matched one is a claim
-    about that incident, and an accepted one is already curated); each brings its article as source.
+    Only unreviewed candidates that match no curated incident become records (a matched one is a
+    pending claim about that incident, see `pending_claims`; an accepted one is already curated);
+    each brings its article as its source. They carry review_status 'unreviewed': views draw them
+    only on request and never count them.
     """
     get = lambda c: frame[c] if c in frame else pd.Series("", index=frame.index, dtype=str)  # noqa: E731
     keep = get("review_status").isin(["unreviewed", ""]) & (get("matched_incident_id") == "") \
         & ~get("incident_id").isin(taken_ids)
     cand = frame[keep]
-    inc = cand.reindex(columns=S.INCIDENTS.names).fillna("")
+    inc = cand.reindex(columns=S.INCIDENTS.names, fill_value="")
     inc["origin"], inc["review_status"] = "extracted", "unreviewed"
-    article = get("source_file")[keep]
-    src = pd.DataFrame({
-        "incident_id": cand["incident_id"] if len(cand) else pd.Series(dtype=str),
-        "source_name": get("source_outlet")[keep].where(get("source_outlet")[keep] != "", "article " + article),
-        "url": get("source_url")[keep].where(get("source_url")[keep] != "", article),
-        "published": get("source_published")[keep],
-        "claim_date": get("event_date")[keep], "claim_location": get("location")[keep],
-        "claim_killed": get("killed")[keep], "claim_injured": get("injured")[keep],
-        "quote": get("evidence")[keep].str.slice(0, 300), "note": "machine-extracted, not reviewed",
-    }).reindex(columns=S.SOURCES.names).fillna("")
-    return inc, src  # original index kept, so problems name the row of extracted.csv
+    return inc, _candidate_claims(cand, cand["incident_id"])  # original index kept: problems name extracted.csv rows
+
+
+def _empty_claims() -> pd.DataFrame:
+    return type_sources(pd.DataFrame(columns=S.SOURCES.names, dtype=str))
+
+
+def _candidate_claims(cand: pd.DataFrame, incident_ids: pd.Series) -> pd.DataFrame:
+    """Ledger-shaped rows: what each candidate's article claims, about `incident_ids` (one per candidate)."""
+    get = lambda c: cand[c] if c in cand else pd.Series("", index=cand.index, dtype=str)  # noqa: E731
+    article = get("source_file")
+    return pd.DataFrame({
+        "incident_id": incident_ids if len(cand) else pd.Series(dtype=str),
+        "source_name": get("source_outlet").where(get("source_outlet") != "", "article " + article),
+        "url": get("source_url").where(get("source_url") != "", article),
+        "published": get("source_published"),
+        "claim_date": get("event_date"), "claim_location": get("location"),
+        "claim_killed": get("killed"), "claim_injured": get("injured"),
+        "quote": get("evidence").str.slice(0, 300), "note": "machine-extracted, not reviewed",
+    }, index=cand.index).reindex(columns=S.SOURCES.names).fillna("")
+
+
+def pending_claims(frame: pd.DataFrame, curated_ids: set[str]) -> pd.DataFrame:
+    """Typed claims of unreviewed candidates matched to a curated incident (shown as pending)."""
+    get = lambda c: frame[c] if c in frame else pd.Series("", index=frame.index, dtype=str)  # noqa: E731
+    keep = get("review_status").isin(["unreviewed", ""]) & get("matched_incident_id").isin(curated_ids)
+    cand = frame[keep]
+    claims = _candidate_claims(cand, get("matched_incident_id")[keep])
+    claims = claims[claims["claim_date"].str.fullmatch(r"\d{4}-\d{2}-\d{2}|") & claims["claim_killed"].str.fullmatch(r"\d*")
+                    & claims["claim_injured"].str.fullmatch(r"\d*")]
+    claims = claims.assign(note="machine-extracted, pending review: " + get("incident_id")[claims.index])
+    return type_sources(claims)
 
 
 def load(directory: str | Path | None = None, include_extracted: bool = True, cache: bool = True) -> Dataset:
@@ -106,10 +137,13 @@ def load(directory: str | Path | None = None, include_extracted: bool = True, ca
     if entry is not None:
         cached = load_cache.read(entry)
         if cached is not None:
-            return Dataset(*cached, data_dir=store.directory)
+            frames, problems = cached
+            return Dataset(frames["incidents"], frames["sources"], problems, store.directory,
+                           frames.get("pending", _empty_claims()))
     ds = _load(store, include_extracted)
     if entry is not None and cache_entry(store.directory, include_extracted) == entry:
-        load_cache.write(entry, ds.incidents, ds.sources, ds.problems)  # files unchanged while we read them
+        load_cache.write(entry, {"incidents": ds.incidents, "sources": ds.sources, "pending": ds.pending},
+                         ds.problems)  # files unchanged while we read them
     ds.data_dir = store.directory
     return ds
 
@@ -133,5 +167,6 @@ def _load(store: FileStore, include_extracted: bool) -> Dataset:
                               p.found, p.expected, severity="warning") for p in extra.problems if p.is_error]
             ds = Dataset(pd.concat([ds.incidents, extra.incidents], ignore_index=True),
                          pd.concat([ds.sources, extra.sources], ignore_index=True),
-                         ds.problems + p3 + warned)
+                         ds.problems + p3 + warned,
+                         pending=pending_claims(ext, set(ds.incidents["incident_id"])))
     return ds

@@ -46,6 +46,13 @@ GEO_PRECISION_MEANING = {
 }
 ORIGINS = ("curated", "extracted")
 REVIEW_STATUSES = ("unreviewed", "reviewed", "verified", "rejected")
+# Records a person has checked: the only ones headline figures, exports and briefs count by default.
+REVIEWED = ("reviewed", "verified")
+# A record's `tags` may carry this tag when its point lies on the other side of our (generalised) border
+# line from its `country` on purpose; its ledger note says why. Without it, that is a validation error.
+SIDE_EXPLAINED_TAG = "side-explained"
+# Event types that are not violence: counted apart from incidents, and never in casualty totals.
+NOT_VIOLENT = ("strategic_development",)
 
 # ISO 3166-1 alpha-3 codes; `country` must be one of them.
 COUNTRY_CODES = frozenset(c.alpha_3 for c in pycountry.countries)

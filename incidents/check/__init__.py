@@ -14,7 +14,8 @@ from .. import schema as S
 from ..errors import Problem
 from .columns import CONTROL_CLASS, FORMULA_START, MAX_CELL_CHARS, check_columns, check_header, rules_for
 from .fast import memo_scope
-from .rows import check_geography, check_incident_rows, check_ledger
+from .geography import check_geography
+from .rows import check_incident_rows, check_ledger
 
 __all__ = ["CONTROL_CLASS", "FORMULA_START", "MAX_CELL_CHARS", "bad_rows", "check_columns", "check_dataset",
            "check_geography", "check_header", "check_incident_rows", "check_ledger", "rules_for", "sort_problems"]

@@ -87,23 +87,3 @@ def check_ledger(incidents: pd.DataFrame, sources: pd.DataFrame, inc_file: str, 
                                     "best estimate lies outside the range the sources claim (killed_low..killed_high)",
                                     incidents["killed"][i], f"between {int(lo[i])} and {int(hi[i])}"))
     return problems
-
-
-def check_geography(frame: pd.DataFrame, file: str) -> list[Problem]:
-    """Warnings where the point disagrees with the stated country or province (needs the bundled geography)."""
-    from ..geo import Geography
-
-    lat, lon = numbers(frame.get("latitude", pd.Series("", index=frame.index))), numbers(
-        frame.get("longitude", pd.Series("", index=frame.index)))
-    located = lat.notna() & lon.notna() & lat.between(*S.REGION_LAT) & lon.between(*S.REGION_LON)
-    if not located.any():
-        return []
-    geo = Geography.load()
-    where = pd.Series(geo.country_at(lat[located].to_numpy(), lon[located].to_numpy()), index=lat[located].index)
-    stated = frame["country"].str.strip()[located] if "country" in frame else None
-    problems = []
-    if stated is not None:
-        for i in rows((where != "") & (stated != "") & (where != stated) & stated.isin(S.COUNTRY_CODES)):
-            problems.append(Problem(file, i + 2, "country", f"the point lies in {where[i]}, not in the stated country",
-                                    stated[i], where[i], severity="warning"))
-    return problems

@@ -71,6 +71,9 @@ def configure_add(p, common) -> None:
     p.description = "Append the valid rows of FILE atomically; rejected rows go to FILE.rejected.csv."
     p.add_argument("file", metavar="FILE")
     p.add_argument("--sources", action="store_true", help="FILE holds extra ledger rows (sources.csv columns)")
+    p.add_argument("--allow-duplicates", action="store_true",
+                   help="also add rows held back as likely duplicates (close in date and place to an existing "
+                        "incident) or with a point in another country than their `country`")
 
 
 def run_add(args) -> int:
@@ -91,7 +94,7 @@ def run_add(args) -> int:
         with st.transaction() as tx:
             plan = (plan_add_sources(tx.incidents, tx.sources, new, str(new_path)) if args.sources
                     else plan_add(tx.incidents, tx.sources, new, str(new_path), str(st.incidents_path),
-                                  str(st.sources_path)))
+                                  str(st.sources_path), allow_duplicates=args.allow_duplicates))
             if plan.accepted:
                 tx.write(sources=plan.sources, incidents=None if args.sources else plan.incidents)
     except WriteRefused as exc:
@@ -105,9 +108,9 @@ def run_add(args) -> int:
     rejected = pd.concat([plan.rejected, unreadable], ignore_index=True) if len(unreadable) else plan.rejected
     if len(rejected):
         store.write_bytes_atomic(rejected_path, store.table_bytes(rejected))
-    _print_problems(read_problems + plan.problems)
+    _print_problems(list(dict.fromkeys(read_problems + plan.problems)))
     for w in plan.warnings:
-        print(f"warning: {w}")
+        print(f"warning: added although {w}")
     kind = "ledger rows" if args.sources else "incidents"
     print(f"added {len(plan.accepted)} {kind} to {st.directory}; rejected {len(rejected)}"
           + (f" (written with reasons to {rejected_path})" if len(rejected) else ""))
@@ -123,15 +126,24 @@ def configure_info(p, common) -> None:
 def run_info(args) -> int:
     from ..dataset import load
 
+    from ..schema import CANDIDATES_FILE, REVIEWED
+
     ds = load(args.data)
-    df = ds.incidents
-    print(f"{len(df)} incidents, {len(ds.sources)} ledger rows, data as of "
-          f"{ds.as_of.date() if ds.as_of is not None else 'n/a'}; {_summary(ds.problems)} (run `incidents validate`)")
+    everything = ds.incidents
+    df = everything[everything["review_status"].isin(REVIEWED)]
+    queue = [p for p in ds.problems if Path(p.file).name.startswith(CANDIDATES_FILE)]
+    data = [p for p in ds.problems if p not in queue]
+    print(f"{len(df)} reviewed records, {len(ds.sources[ds.sources['incident_id'].isin(set(df['incident_id']))])} "
+          f"ledger rows, data through {ds.as_of.date() if ds.as_of is not None else 'n/a'}; "
+          f"{len(everything) - len(df)} unreviewed candidates and {len(ds.pending)} pending claims in the review queue")
+    print(f"problems: {_summary(data)} in the data files (what `incidents validate` reports); "
+          f"{_summary(queue)} about candidates in {CANDIDATES_FILE} (shown on the review page)")
     for title, key in (("border", df["border"].replace("", "(none)")), ("event_type", df["event_type"]),
                        ("year", df["event_date"].dt.year.astype("Int64").astype(str))):
         counts = key.value_counts().sort_index()
         print(f"\nby {title}:")
         for value, n in counts.items():
-            killed = df.loc[key == value, "killed"].sum()
-            print(f"  {value:<24} {n:>5} incidents  {int(killed):>5} killed")
+            figures = df.loc[key == value, "killed"]
+            killed = f"{int(figures.sum()):>5} killed" if figures.notna().any() else "  unknown killed"
+            print(f"  {value:<24} {n:>5} records  {killed} ({int(figures.notna().sum())} with a figure)")
     return 0

@@ -87,6 +87,11 @@ class Upload:
         return len(self.plan.accepted) if self.plan else 0
 
     @property
+    def held(self) -> list[Problem]:
+        """Rows held back for confirmation (likely duplicates, points in another country)."""
+        return [p for p in self.problems if p.message.startswith("needs confirmation")]
+
+    @property
     def rejected_rows(self) -> set[int]:
         """Rows (spreadsheet numbering) that are not added: rows with an error, and unreadable rows."""
         return {p.row for p in self.errors if p.row is not None and p.row >= 2}
@@ -107,7 +112,7 @@ def current_tables(directory: Path) -> tuple[pd.DataFrame, pd.DataFrame, list[Pr
 
 
 def analyse(raw: bytes, name: str, incidents: pd.DataFrame, sources: pd.DataFrame,
-            kind: str | None = None, limit: int | None = None) -> Upload:
+            kind: str | None = None, limit: int | None = None, allow_duplicates: bool = False) -> Upload:
     """Read, check and plan an upload against the current raw tables. Never raises on bad input."""
     result = Upload(name=name, size=len(raw))
     result.refused = check_size(len(raw), limit)
@@ -124,7 +129,7 @@ def analyse(raw: bytes, name: str, incidents: pd.DataFrame, sources: pd.DataFram
         if result.kind == SOURCES_KIND:
             result.plan = plan_add_sources(incidents, sources, frame, name)
         else:
-            result.plan = plan_add(incidents, sources, frame, name)
+            result.plan = plan_add(incidents, sources, frame, name, allow_duplicates=allow_duplicates)
         problems += result.plan.problems
     result.problems = sort_problems(list(dict.fromkeys(problems)))
     return result
@@ -210,7 +215,7 @@ class Saved:
     files: list[str]
 
 
-def save(raw: bytes, name: str, directory: Path, kind: str | None = None) -> Saved:
+def save(raw: bytes, name: str, directory: Path, kind: str | None = None, allow_duplicates: bool = False) -> Saved:
     """Add the upload's good rows to the data files through the store's one transaction.
 
     Under the data lock the current files are read again and the upload is planned against them, so
@@ -221,7 +226,7 @@ def save(raw: bytes, name: str, directory: Path, kind: str | None = None) -> Sav
         raise SaveDisabled(f"saving from the dashboard is disabled; set {ENV_ALLOW_SAVE}=1 to allow it, "
                            f"or download the merged files")
     with store.transaction(Path(directory)) as tx:
-        result = analyse(raw, name, tx.incidents, tx.sources, kind)
+        result = analyse(raw, name, tx.incidents, tx.sources, kind, allow_duplicates=allow_duplicates)
         if not result.readable:
             raise IncidentsError(result.refused or "; ".join(str(p) for p in result.problems[:3]))
         written: list[str] = []

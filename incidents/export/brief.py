@@ -17,10 +17,11 @@ from datetime import date
 import jinja2
 import pandas as pd
 
-from .. import charts
+from .. import charts, config
 from ..errors import ExportUnavailable
-from ..geo import ATTRIBUTION, MAP_CREDITS
+from ..geo import ATTRIBUTION
 from ..text import safe_url
+from ..view import headline, tables
 from ..view.views import View
 from . import figures, render, words
 
@@ -53,28 +54,8 @@ def numbered_sources(view: View, incidents: pd.DataFrame) -> tuple[pd.DataFrame,
 
 
 def headline_rows(view: View) -> list[tuple[str, str, str]]:
-    """(label, value, note) for the headline figures."""
-    h = view.headline
-    rows = [
-        ("Incidents", f"{h.incidents}", f"last incident {h.last_incident}" if h.last_incident else "none"),
-        ("Killed (best estimate)", f"{h.killed}",
-         f"sources' range {h.killed_low}–{h.killed_high}"
-         + (f"; {h.killed_unknown} incidents without a figure" if h.killed_unknown else "")),
-        ("Killed, low–best–high", f"{h.killed_low}–{h.killed}–{h.killed_high}",
-         "lowest and highest figure any source gives, summed"),
-        ("Injured", f"{h.injured}",
-         f"{h.injured_unknown} incidents without a figure" if h.injured_unknown else "every incident has a figure"),
-    ]
-    c = h.change
-    if c is None:
-        rows.append(("Change on previous period", "—",
-                     "no comparison: the period is not bounded (all dates); choose a date range"))
-    else:
-        pct = f" ({c.pct:+.0f}%)" if c.pct is not None else ""
-        rows.append(("Change on previous period", f"{c.delta:+d}{pct}",
-                     f"{c.current} incidents against {c.previous} in {words.fmt_date(c.prev_start)} – "
-                     f"{words.fmt_date(c.prev_end)}; killed {c.killed_current} against {c.killed_previous}"))
-    return rows
+    """(label, value, note) for the headline figures: the dashboard's own words (view.headline)."""
+    return [(f.label, f.value, f.note) for f in headline.figures(view.headline, len(view.candidates), view.as_of)]
 
 
 def chart_svg(chart: str, view: View) -> str:
@@ -96,16 +77,20 @@ _ENV = jinja2.Environment(loader=jinja2.PackageLoader("incidents.export", "templ
                           autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
 
 
-def _incident_rows(listed: pd.DataFrame, refs: dict[str, list[int]]) -> list[dict]:
+def _incident_rows(listed: pd.DataFrame, refs: dict[str, list[int]], ledger: pd.DataFrame) -> list[dict]:
     rows = []
+    by_incident = dict(tuple(ledger.groupby("incident_id"))) if len(ledger) else {}
     for _, r in listed.iterrows():
         inj = _int(r["injured"])
+        disagree = tables.disagreements(r, by_incident.get(r["incident_id"], ledger.iloc[0:0])) \
+            if bool(r.get("disputed", False)) else ""
         rows.append({
             "date": charts.date_text(r), "type": str(r["event_type"]).replace("_", " "), "place": charts.place_text(r),
             "killed": charts.killed_text(r), "injured": "" if inj is None else inj,
             "refs": " ".join(f"[{n}]" for n in refs.get(r["incident_id"], [])) or "—",
             "summary": r["summary"], "id": r["incident_id"], "origin": r["origin"],
-            "disputed": " · sources disagree" if bool(r.get("disputed", False)) else "",
+            "quoted": r["origin"] == "extracted",  # accepted from machine extraction: the summary is the article's
+            "disagree": disagree,
         })
     return rows
 
@@ -128,7 +113,8 @@ def build_html(view: View, paper: str = "a4", base_url: str | None = None, with_
     made = made or date.today()
     state = view.state
     link = words.dashboard_link(state, base_url)
-    shown = view.shown.sort_values(["event_date", "incident_id"], kind="stable")
+    local_link = not (base_url or config.dashboard_url())
+    shown = view.reviewed.sort_values(["event_date", "incident_id"], kind="stable")
     listed = shown.head(max_rows)
     sources, refs = numbered_sources(view, listed)
 
@@ -148,16 +134,17 @@ def build_html(view: View, paper: str = "a4", base_url: str | None = None, with_
                                  f"dated only to the week or month. Below: incidents per {state.agg} by type "
                                  "and killed (◆ best estimate, whisker: sources' low–high)."),
         "map": ("Map", f"{words.MAP_KEY} Thick black line: the Afghanistan–Tajikistan border. "
-                       f"{MAP_CREDITS}."),
+                       "Credits: see Data and credits."),
     }
     return _ENV.get_template("brief.html").render(
         csp=CSP, paper=PAPERS[paper], as_of=view.as_of, title=f"Security incidents on {words.subject(state)}",
         period=words.period_text(view), filters="; ".join(words.filter_parts(state)), made=made.isoformat(),
-        n_shown=len(shown), link=link, link_is_url=bool(safe_url(link)), headline=headline_rows(view),
+        n_shown=len(shown), link=link, link_is_url=bool(safe_url(link)), local_link=local_link,
+        n_candidates=len(view.candidates), headline=headline_rows(view),
         charts=[{"heading": head, "caption": caption, "svg": svgs.get(chart)}
                 for chart, (head, caption) in captions.items()],
-        unavailable=unavailable, rows=_incident_rows(listed, refs), sources=_source_rows(sources),
-        map_credits=MAP_CREDITS, attribution=ATTRIBUTION)
+        unavailable=unavailable, rows=_incident_rows(listed, refs, view.ds.sources), sources=_source_rows(sources),
+        attribution=ATTRIBUTION)
 
 
 def build_pdf(view: View, paper: str = "a4", base_url: str | None = None,

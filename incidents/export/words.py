@@ -114,7 +114,7 @@ MAP_KEY = ("Marker size grows with people killed; a hollow marker in a shaded ci
 
 def footnote_text(view: View, chart: str | None = None) -> str:
     key = MAP_KEY + " " if chart == "map" else ""
-    return (f"{key}Data as of {view.as_of} (latest publication in the sources ledger). "
+    return (f"{key}Data through {view.as_of} (latest publication in the sources ledger). "
             f"{sources_text(view.sources)} {MAP_CREDITS}. Made with borderwatch.")
 
 

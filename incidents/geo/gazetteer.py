@@ -284,11 +284,12 @@ class Gazetteer:
     @classmethod
     def load(cls, spelling: Spelling | None = None) -> "Gazetteer":
         """The bundled gazetteer with `spelling` (default: the spelling tables of data/extract/), built once."""
-        return _gazetteer(spelling if spelling is not None else _default_spelling())
+        return _gazetteer(spelling if spelling is not None else default_spelling())
 
 
 @cache
-def _default_spelling() -> Spelling:
+def default_spelling() -> Spelling:
+    """The spelling tables of the bundled rules directory, read once."""
     return read_spelling()
 
 

@@ -32,7 +32,7 @@ from .. import config
 from ..errors import Problem
 from . import geodata
 
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 CACHE_MIN_BYTES = 4 << 20  # smaller data loads in well under a second: not worth a cache entry
 CACHE_RACY_SECONDS = 3.0
 # The code whose output is cached: reading, checking, deriving (and what they import).
@@ -82,8 +82,8 @@ def entry(directory: Path, names: list[str], variant: str = "") -> Path | None:
         return None
 
 
-def read(path: Path) -> tuple[pd.DataFrame, pd.DataFrame, list[Problem]] | None:
-    """(incidents, sources, problems) from a cache entry, or None on any mismatch or damage."""
+def read(path: Path) -> tuple[dict[str, pd.DataFrame], list[Problem]] | None:
+    """(frames by name, problems) from a cache entry, or None on any mismatch or damage."""
     try:
         if not path.is_dir():
             return None
@@ -92,19 +92,19 @@ def read(path: Path) -> tuple[pd.DataFrame, pd.DataFrame, list[Problem]] | None:
             return None
         import pyarrow.feather as feather
 
-        incidents = feather.read_table(path / "incidents.arrow").to_pandas()
-        sources = feather.read_table(path / "sources.arrow").to_pandas()
-        if list(incidents.columns) != meta["incident_columns"] or list(sources.columns) != meta["source_columns"]:
-            return None
-        if (len(incidents), len(sources)) != (meta["incident_rows"], meta["source_rows"]):
-            return None
-        return incidents, sources, [Problem(**p) for p in meta["problems"]]
+        frames = {}
+        for name, info in meta["frames"].items():
+            frame = feather.read_table(path / f"{name}.arrow").to_pandas()
+            if list(frame.columns) != info["columns"] or len(frame) != info["rows"]:
+                return None
+            frames[name] = frame
+        return frames, [Problem(**p) for p in meta["problems"]]
     except Exception:  # noqa: BLE001 - a damaged or foreign entry is a cache miss
         return None
 
 
-def write(path: Path, incidents: pd.DataFrame, sources: pd.DataFrame, problems: list[Problem]) -> None:
-    """Store a loaded dataset; older entries of the same directory are removed. Never raises."""
+def write(path: Path, frames: dict[str, pd.DataFrame], problems: list[Problem]) -> None:
+    """Store a loaded dataset's frames; older entries of the same directory are removed. Never raises."""
     tmp = None
     try:
         import pyarrow as pa
@@ -112,11 +112,11 @@ def write(path: Path, incidents: pd.DataFrame, sources: pd.DataFrame, problems: 
 
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(dir=path.parent, prefix=".tmp-"))
-        for name, frame in (("incidents.arrow", incidents), ("sources.arrow", sources)):
-            feather.write_feather(pa.Table.from_pandas(frame, preserve_index=False), tmp / name, compression="lz4")
-        meta = {"format": CACHE_FORMAT, "incident_columns": list(incidents.columns),
-                "source_columns": list(sources.columns), "incident_rows": len(incidents),
-                "source_rows": len(sources), "problems": [dataclasses.asdict(p) for p in problems]}
+        for name, frame in frames.items():
+            feather.write_feather(pa.Table.from_pandas(frame, preserve_index=False), tmp / f"{name}.arrow",
+                                  compression="lz4")
+        meta = {"format": CACHE_FORMAT, "problems": [dataclasses.asdict(p) for p in problems],
+                "frames": {name: {"columns": list(f.columns), "rows": len(f)} for name, f in frames.items()}}
         (tmp / "meta.json").write_text(json.dumps(meta), encoding="utf-8")  # written last: marks a whole entry
         try:
             os.rename(tmp, path)

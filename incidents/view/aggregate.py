@@ -1,9 +1,11 @@
 """Headline figures and per-week / per-month aggregates of a set of incidents. Pure pandas.
 
-Killed figures follow the ledger convention of `incidents.derive` (UCDP's low/best/high):
-`killed` is the curator's best estimate, `killed_low`/`killed_high` the lowest and highest figure
-any source claims. Sums treat a missing figure as 0 and count how many incidents had none, so a
-total is never silently presented as complete.
+Headline figures are numbers an analyst can quote: they count reviewed records only (the view passes
+them nothing else), keep violent incidents and strategic developments apart, and say how many
+records carry a figure, so a total is never presented as more complete than it is and an unknown is
+never shown as 0. Killed figures follow the ledger convention of `incidents.derive` (UCDP's
+low/best/high): `killed` is the curator's best estimate, `killed_low`/`killed_high` the lowest and
+highest figure any source claims.
 """
 
 from __future__ import annotations
@@ -14,12 +16,33 @@ from datetime import date
 import pandas as pd
 
 from ..periods import period_start, previous_period, windows
-from ..schema import EVENT_TYPES
+from ..schema import EVENT_TYPES, NOT_VIOLENT
 
 FREQS = {"week": "W", "month": "M"}
 # Date precisions too coarse to place in a period of the given size.
 COARSER = {"week": ("month", "year"), "month": ("year",)}
-NOT_INCIDENTS = ("strategic_development",)  # agreements, talks… do not reset "days since last incident"
+NOT_INCIDENTS = NOT_VIOLENT  # agreements, talks… are counted apart and do not reset "days since last incident"
+
+
+@dataclass(frozen=True)
+class Tally:
+    """A sum over records of which only some carry a figure: `total` is None when none does."""
+
+    total: int | None
+    known: int  # records with a figure
+    of: int  # records counted
+
+    @property
+    def unknown(self) -> int:
+        return self.of - self.known
+
+    def words(self, noun: str = "incidents") -> str:
+        """'12 in 4 of 5 incidents with a figure', 'unknown (no figure in 3 incidents)'."""
+        if self.total is None:
+            return f"unknown (no figure in {self.of} {noun})" if self.of else "none"
+        if self.known == self.of:
+            return f"{self.total} (every one of {self.of} {noun} has a figure)"
+        return f"{self.total} in {self.known} of {self.of} {noun} with a figure"
 
 
 @dataclass(frozen=True)
@@ -32,8 +55,8 @@ class Change:
     prev_end: date
     current: int
     previous: int
-    killed_current: int
-    killed_previous: int
+    killed_current: int | None
+    killed_previous: int | None
 
     @property
     def delta(self) -> int:
@@ -46,20 +69,29 @@ class Change:
 
 @dataclass(frozen=True)
 class Headline:
-    incidents: int
-    killed: int
-    killed_low: int
-    killed_high: int
-    killed_unknown: int  # incidents with no killed figure at all
-    injured: int
-    injured_unknown: int
+    incidents: int  # violent incidents (every type but strategic developments)
+    developments: int  # strategic developments, counted apart
+    killed: Tally  # best estimates, over the violent incidents
+    killed_low: int | None  # sums of the lowest / highest figure any source gives, over the same incidents
+    killed_high: int | None
+    injured: Tally
     last_incident: date | None
     days_since: int | None
     change: Change | None
 
 
-def _sum(s: pd.Series) -> int:
-    return int(s.sum())  # missing figures are skipped, i.e. count as 0
+def tally(s: pd.Series) -> Tally:
+    known = int(s.notna().sum())
+    return Tally(int(s.sum()) if known else None, known, len(s))
+
+
+def _sum_or_none(s: pd.Series) -> int | None:
+    return int(s.sum()) if s.notna().any() else None
+
+
+def violent(df: pd.DataFrame) -> pd.DataFrame:
+    """The incidents among the records (strategic developments left out)."""
+    return df[~df["event_type"].isin(NOT_INCIDENTS)]
 
 
 def last_incident_date(df: pd.DataFrame) -> date | None:
@@ -73,37 +105,38 @@ def last_incident_date(df: pd.DataFrame) -> date | None:
 
 
 def count_between(df: pd.DataFrame, start: date, end: date) -> pd.DataFrame:
-    """Incidents whose date interval overlaps [start, end] (same rule as the date filter)."""
+    """Records whose date window overlaps [start, end] (same rule as the date filter)."""
     s, e = windows(df)
     return df[(e >= pd.Timestamp(start)) & (s <= pd.Timestamp(end))]
 
 
 def change(undated: pd.DataFrame, start: date, end: date) -> Change:
-    """Compare [start, end] with the equally long period before it, on a frame filtered by
-    everything except dates."""
+    """Violent incidents in [start, end] against the equally long period before it, on a frame filtered
+    by everything except dates."""
     ps, pe = previous_period(start, end)
-    cur, prev = count_between(undated, start, end), count_between(undated, ps, pe)
-    return Change(start, end, ps, pe, len(cur), len(prev), _sum(cur["killed"]), _sum(prev["killed"]))
+    inc = violent(undated)
+    cur, prev = count_between(inc, start, end), count_between(inc, ps, pe)
+    return Change(start, end, ps, pe, len(cur), len(prev), _sum_or_none(cur["killed"]), _sum_or_none(prev["killed"]))
 
 
 def headline(shown: pd.DataFrame, today: date, undated: pd.DataFrame | None = None,
              period: tuple[date | None, date | None] = (None, None)) -> Headline:
-    """Headline figures for the shown incidents.
+    """Headline figures for the shown (reviewed) records.
 
     `undated` (the data under every filter except the dates) and a bounded `period` enable the
     comparison with the previous period; without a bounded period there is none.
     """
+    inc = violent(shown)
     last = last_incident_date(shown)
     start, end = period
     chg = change(undated, start, end) if undated is not None and start and end else None
     return Headline(
-        incidents=len(shown),
-        killed=_sum(shown["killed"]),
-        killed_low=_sum(shown["killed_low"]),
-        killed_high=_sum(shown["killed_high"]),
-        killed_unknown=int(shown["killed"].isna().sum()),
-        injured=_sum(shown["injured"]),
-        injured_unknown=int(shown["injured"].isna().sum()),
+        incidents=len(inc),
+        developments=len(shown) - len(inc),
+        killed=tally(inc["killed"]),
+        killed_low=_sum_or_none(inc["killed_low"]),
+        killed_high=_sum_or_none(inc["killed_high"]),
+        injured=tally(inc["injured"]),
         last_incident=last,
         days_since=None if last is None else (today - last).days,
         change=chg,

@@ -30,7 +30,8 @@ from ..schema import DATE_PRECISIONS, EVENT_TYPES, GEO_PRECISIONS, ORIGINS
 from ..text import fold
 from ..vector import isin
 from .params import (AGGS, ALL, DEFAULT_BORDERS, FOCUS_BORDER, LANES, NO_BORDER, PRESET_LABELS,  # noqa: F401
-                     PRESETS, Q_AGG, Q_FROM, Q_INCIDENT, Q_LANES, Q_MIN_KILLED, Q_MULTI, Q_PRESET, Q_TEXT, Q_TO,
+                     PRESETS, Q_AGG, Q_CANDIDATES, Q_FROM, Q_INCIDENT, Q_LANES, Q_MIN_KILLED, Q_MULTI, Q_PRESET,
+                     Q_TEXT, Q_TO,
                      QUERY_KEYS, UNKNOWN_GEO)
 
 
@@ -51,6 +52,7 @@ class FilterState:
     date_precisions: tuple[str, ...] = ()
     geo_precisions: tuple[str, ...] = ()
     text: str = ""
+    candidates: bool = False  # also draw unreviewed machine-extracted candidates (never in any total)
     # view settings (not filters, but part of a shared view)
     lanes: str = "type"
     agg: str = "month"

@@ -23,5 +23,7 @@ Q_MULTI = {  # FilterState field -> query parameter
     "geo_precisions": "gprec",
 }
 Q_MIN_KILLED, Q_TEXT, Q_LANES, Q_AGG, Q_INCIDENT = "min_killed", "q", "lanes", "agg", "incident"
+Q_CANDIDATES = "cand"  # cand=1: unreviewed machine-extracted candidates are drawn too (never counted)
 ALL = "all"
-QUERY_KEYS = (Q_PRESET, Q_FROM, Q_TO, *Q_MULTI.values(), Q_MIN_KILLED, Q_TEXT, Q_LANES, Q_AGG, Q_INCIDENT)
+QUERY_KEYS = (Q_PRESET, Q_FROM, Q_TO, *Q_MULTI.values(), Q_MIN_KILLED, Q_TEXT, Q_CANDIDATES, Q_LANES, Q_AGG,
+              Q_INCIDENT)

@@ -12,7 +12,7 @@ from typing import Mapping
 
 from ..schema import DATE_PRECISIONS, EVENT_TYPES, GEO_PRECISIONS, ORIGINS
 from .filters import FilterState
-from .params import (AGGS, ALL, LANES, PRESETS, Q_AGG, Q_FROM, Q_INCIDENT, Q_LANES, Q_MIN_KILLED, Q_MULTI,
+from .params import (AGGS, ALL, LANES, PRESETS, Q_AGG, Q_CANDIDATES, Q_FROM, Q_INCIDENT, Q_LANES, Q_MIN_KILLED, Q_MULTI,
                      Q_PRESET, Q_TEXT, Q_TO, UNKNOWN_GEO)
 
 def to_query(state: FilterState) -> dict[str, str | list[str]]:
@@ -38,6 +38,8 @@ def to_query(state: FilterState) -> dict[str, str | list[str]]:
         q[Q_LANES] = state.lanes
     if state.agg != d.agg:
         q[Q_AGG] = state.agg
+    if state.candidates:
+        q[Q_CANDIDATES] = "1"
     if state.incident:
         q[Q_INCIDENT] = state.incident
     return q
@@ -104,6 +106,11 @@ def from_query(params: Mapping, opts: dict[str, list[str]] | None = None) -> Fil
     kw["lanes"] = lanes if lanes in LANES else d.lanes
     agg = (_values(params, Q_AGG) or [d.agg])[0]
     kw["agg"] = agg if agg in AGGS else d.agg
+    cand = (_values(params, Q_CANDIDATES) or [""])[0]
+    if cand in ("1", "0"):
+        kw["candidates"] = cand == "1"
+    elif cand:
+        warn.append(f"{Q_CANDIDATES}={cand!r} is not 1 or 0")
     kw["incident"] = (_values(params, Q_INCIDENT) or [""])[0]
     return replace(d, **kw, warnings=tuple(warn))
 

@@ -3,12 +3,16 @@ ledger. Pure pandas, so the page only lays them out."""
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
-from .. import charts
+from .. import charts, periods
 from ..charts import palette as P
 from ..schema import DERIVED, INCIDENTS
-from ..text import safe_url
+from ..geo import strip_generic
+from ..geo.gazetteer import default_spelling
+from ..text import name_key, safe_url
 
 TABLE_LIMIT = 1000  # rows sent to the browser table; downloads carry every row
 CLAIM_FIELDS = ("date", "location", "killed", "injured")
@@ -27,22 +31,35 @@ def table_rows(shown: pd.DataFrame, selected: list[str], limit: int = TABLE_LIMI
     return rows.head(limit), len(rows)
 
 
+def _figure(s: pd.Series) -> pd.Series:
+    """Whole numbers as text, blank when unknown (a table never shows 'None' or '<NA>')."""
+    return s.astype("Int64").astype("str").where(s.notna(), "").astype(object)
+
+
+def status_text(table: pd.DataFrame) -> pd.Series:
+    """'verified', 'reviewed' or 'UNREVIEWED candidate' (machine-extracted, not yet reviewed)."""
+    status = table["review_status"].astype(str)
+    return status.where(status != "unreviewed", "UNREVIEWED candidate")
+
+
 def incident_table(table: pd.DataFrame) -> pd.DataFrame:
-    """The columns of the dashboard's incident table, in display form."""
+    """The columns of the dashboard's incident table, in the order analysts use them, in display form."""
+    low, high = _figure(table["killed_low"]), _figure(table["killed_high"])
     return pd.DataFrame({
         "date": table["event_date"],
-        "date prec.": table["date_precision"],
         "type": table["event_type"].map(P.label),
-        "place": table["location"],
-        "province": table["admin1"],
-        "border": table["border"].map(charts.border_label),
-        "killed": table["killed"],
-        "killed range": (table["killed_low"].astype("str") + "–" + table["killed_high"].astype("str")).fillna(""),
-        "injured": table["injured"],
-        "sources": table["source_count"],
-        "disagree": table["disputed"].map({True: "⚠ yes", False: ""}),
-        "origin": table["origin"],
+        "place": charts.place_texts(table).str.replace(r" \(place precision: [a-z_]+\)$", "", regex=True),
+        "killed": _figure(table["killed"]),
+        "injured": _figure(table["injured"]),
+        "sources": table["source_count"].astype("Int64").fillna(0).astype(int),
+        "disputed": table["disputed"].map({True: "⚠ " , False: ""}).fillna("")
+        + table["disputed_fields"].astype(str).str.replace("location", "place").str.replace(";", ", "),
+        "status": status_text(table),
+        "origin": table["origin"].astype(str),
         "summary": table["summary"],
+        "killed range": (low + "–" + high).where((low != "") & (high != "") & (low != high), ""),
+        "date prec.": table["date_precision"].astype(str),
+        "border": table["border"].map(charts.border_label),
         "id": table["incident_id"],
     })
 
@@ -67,15 +84,66 @@ def fields_table(row: pd.Series) -> pd.DataFrame:
     return pd.DataFrame({"field": cols, "value": [_cell(row[c]) for c in cols], "meaning": [meaning[c] for c in cols]})
 
 
-def claims_table(row: pd.Series, sources: pd.DataFrame) -> pd.DataFrame:
-    """What the record and each source say about date, place, killed and injured, side by side."""
-    claims = {"record": [charts.date_text(row), row["location"], _cell(row["killed"]), _cell(row["injured"])]}
-    for i, s in sources.reset_index(drop=True).iterrows():
-        claims[f"{i + 1}. {s['source_name']}"] = [_cell(s["claim_date"]), s["claim_location"],
-                                                  _cell(s["claim_killed"]), _cell(s["claim_injured"])]
-    disputed = set(str(row["disputed_fields"]).split(";"))
-    flag = ["⚠" if f in disputed else "" for f in CLAIM_FIELDS]
-    return pd.DataFrame({"claim": ["date", "place", "killed", "injured"], "disagree": flag, **claims})
+def claims_table(row: pd.Series, sources: pd.DataFrame, pending: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per source (the record first): what each says about date, place, killed and injured, with
+    its quote and link. Claims of unreviewed extracted candidates come last, marked 'pending review'."""
+    def rows(frame: pd.DataFrame, status: str) -> pd.DataFrame:
+        return pd.DataFrame({
+            "source": frame["source_name"].astype(str),
+            "status": status,
+            "date": [_cell(v) for v in frame["claim_date"]],
+            "place": frame["claim_location"].astype(str),
+            "killed": [_cell(v) for v in frame["claim_killed"]],
+            "injured": [_cell(v) for v in frame["claim_injured"]],
+            "quote": frame["quote"].astype(str),
+            "link": [safe_url(u) for u in frame["url"]],
+        })
+    record = pd.DataFrame([{"source": "the record (best estimate)", "status": str(row.get("review_status", "")),
+                            "date": charts.date_text(row), "place": str(row["location"]),
+                            "killed": _cell(row["killed"]), "injured": _cell(row["injured"]), "quote": "",
+                            "link": None}])
+    parts = [record, rows(sources, "in the ledger")]
+    if pending is not None and len(pending):
+        parts.append(rows(pending, "pending review"))
+    return pd.concat(parts, ignore_index=True)
+
+
+def _words(phrase: str) -> set[str]:
+    """The names in a place phrase as spelling-variant keys (Kavok, Кавок and Kavoki meet)."""
+    spelling = default_spelling()
+    return {spelling.variant(name_key(w))[:5] for w in re.findall(r"[^\W\d_]{4,}", strip_generic(phrase))}
+
+
+def _same_place(a: str, b: str) -> bool:
+    """Two place phrases agree when either says nothing or they share a name (of four letters or more,
+    compared on spelling-variant keys), so only clearly other places stand out."""
+    wa, wb = _words(a), _words(b)
+    return not wa or not wb or bool(wa & wb)
+
+
+def claims_differences(claims: pd.DataFrame, row: pd.Series | None = None) -> pd.DataFrame:
+    """True where a source's date, place, killed or injured differs from the record's (blank = says nothing).
+
+    A date differs when it falls outside the record's date window (periods.window); a place when
+    neither name contains the other; a figure when it is another number."""
+    out = pd.DataFrame(False, index=claims.index, columns=claims.columns)
+    if claims.empty:
+        return out
+    record = claims.iloc[0]
+    for col in ("killed", "injured"):
+        said = claims[col].astype(str).str.strip()
+        out[col] = (said != "") & (said != str(record[col]).strip())
+    where = " ".join(str(row.get(c, "")) for c in ("location", "admin2", "admin1")) if row is not None \
+        else str(record["place"])
+    out["place"] = [not _same_place(str(p), where) for p in claims["place"]]
+    if row is not None and pd.notna(row.get("event_date")):
+        end = row.get("end_date")
+        lo, hi = periods.window(row["event_date"].date(), str(row.get("date_precision") or "day"),
+                                end.date() if pd.notna(end) else None)
+        said = pd.to_datetime(claims["date"].astype(str).str[:10], format="%Y-%m-%d", errors="coerce")
+        out["date"] = said.notna() & ((said < pd.Timestamp(lo)) | (said > pd.Timestamp(hi)))
+    out.iloc[0] = False
+    return out
 
 
 def ledger_table(sources: pd.DataFrame) -> pd.DataFrame:
@@ -93,3 +161,36 @@ def ledger_table(sources: pd.DataFrame) -> pd.DataFrame:
 def disputed_text(row: pd.Series) -> str:
     """'date, place' — the fields the sources disagree on, in words."""
     return ", ".join(f.replace("location", "place") for f in str(row["disputed_fields"]).split(";") if f)
+
+
+def _day(ts) -> str:
+    return f"{ts.day} {ts:%b %Y}"
+
+
+def disagreements(row: pd.Series, sources: pd.DataFrame) -> str:
+    """What the sources disagree on, in one line: 'date 23 Dec 2025 vs 25 Dec 2025; killed 4–5'."""
+    fields = [f for f in str(row.get("disputed_fields", "")).split(";") if f]
+    parts = []
+    for f in fields:
+        if f == "date":
+            days = sorted(set(sources["claim_date"].dropna()))
+            if len(days) > 1:
+                parts.append("date " + " vs ".join(_day(d) for d in days))
+        elif f in ("killed", "injured"):
+            values = sorted({int(v) for v in sources[f"claim_{f}"].dropna()})
+            if len(values) > 1:
+                parts.append(f"{f} {values[0]}–{values[-1]}" if len(values) > 2 else f"{f} {values[0]} vs {values[-1]}")
+        elif f == "location":
+            places = list(dict.fromkeys(p for p in sources["claim_location"] if isinstance(p, str) and p.strip()))
+            if len(places) > 1:
+                parts.append("place " + " vs ".join(places[:3]) + (" …" if len(places) > 3 else ""))
+    return "; ".join(parts)
+
+
+DIFFERS_CSS = "background-color: #fde2c8; color: #5a2a00; font-weight: 600"
+
+
+def styled_differences(claims: pd.DataFrame, row: pd.Series | None = None):
+    """A pandas Styler of the claims with the differing cells marked (CSS only; the text stays text)."""
+    mask = claims_differences(claims, row)
+    return claims.style.apply(lambda _: mask.replace({True: DIFFERS_CSS, False: ""}), axis=None)

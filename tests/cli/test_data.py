@@ -69,14 +69,50 @@ def test_add_keeps_good_rows_and_rejects_bad_ones_with_reasons(good_dir, tmp_pat
     assert (good_dir / "incidents.csv.bak").exists()
 
 
-def test_add_generates_ids_and_warns_about_likely_duplicates(good_dir, tmp_path, capsys):
+def test_likely_duplicate_is_held_back_until_allowed(good_dir, tmp_path, capsys):
     near_clash = row(incident_id="", event_date="2025-12-24", location="Shuroobod", latitude="37.8414",
                      longitude="70.0419", url="https://example.org/dup")
     new = write_new(tmp_path / "new.csv", [near_clash])
-    assert main(["add", str(new), "--data", str(good_dir)]) == 0
+    before = (good_dir / "incidents.csv").read_bytes()
+    assert main(["add", str(new), "--data", str(good_dir)]) == 1
+    out = capsys.readouterr().out
+    assert (good_dir / "incidents.csv").read_bytes() == before
+    assert "needs confirmation: may duplicate fx-clash: 1 day(s) and 0.0 km apart" in out
+    assert "--allow-duplicates" in out
+    assert main(["add", str(new), "--data", str(good_dir), "--allow-duplicates"]) == 0
     inc = read(good_dir / "incidents.csv")
     assert inc["incident_id"].tolist()[-1] == "2025-12-24-shuroobod"
-    assert "2025-12-24-shuroobod may duplicate fx-clash: 1 day(s) and 0.0 km apart" in capsys.readouterr().out
+    assert "2025-12-24-shuroobod: may duplicate fx-clash: 1 day(s) and 0.0 km apart" in capsys.readouterr().out
+
+
+def test_adding_the_same_file_twice_adds_nothing_the_second_time(good_dir, tmp_path, capsys):
+    fresh = row(incident_id="", event_date="2025-06-01", location="Panj", latitude="37.2358", longitude="69.0997",
+                url="https://example.org/panj-once", summary="Fixture: a clash far in time from the others.")
+    new = write_new(tmp_path / "new.csv", [fresh])
+    assert main(["add", str(new), "--data", str(good_dir)]) == 0
+    once = (good_dir / "incidents.csv").read_bytes()
+    capsys.readouterr()
+    assert main(["add", str(new), "--data", str(good_dir)]) == 1
+    assert (good_dir / "incidents.csv").read_bytes() == once
+    assert "exact duplicate of incident 2025-06-01-panj" in capsys.readouterr().out
+
+
+def test_ids_come_from_valid_fields_only_and_are_never_cut_mid_word(good_dir, tmp_path, capsys):
+    from incidents.curate.plan import assign_ids
+
+    frame = pd.DataFrame([{"incident_id": "", "event_date": "25.02.2026", "location": "Bahorak"},
+                          {"incident_id": "", "event_date": "2026-02-25",
+                           "location": "near the village of Nizhny Panj, opposite Sher Khan Bandar"}])
+    ids = assign_ids(frame, set())["incident_id"].tolist()
+    assert ids[0] == "bahorak"  # the invalid date is left out
+    full = "2026-02-25-near-the-village-of-nizhny-panj-opposite-sher-khan-bandar"
+    assert full.startswith(ids[1] + "-") and len(ids[1]) <= 11 + 40  # cut between words, never inside one
+    bad = write_new(tmp_path / "bad.csv", [row(incident_id="", event_date="25.02.2026", location="Bahorak")])
+    assert main(["add", str(bad), "--data", str(good_dir)]) == 1
+    out = capsys.readouterr().out
+    assert out.count("date looks like day.month.year") == 1  # each error printed once
+    rejected = read(tmp_path / "bad.rejected.csv")
+    assert rejected["incident_id"].fillna("").tolist() == [""]  # rejected rows get no generated id
 
 
 def test_add_refuses_rows_without_a_source_column(good_dir, tmp_path, capsys):
@@ -103,9 +139,10 @@ def test_add_sources_appends_ledger_rows(good_dir, tmp_path):
 def test_info_counts_by_border_type_and_year(good_dir, capsys):
     assert main(["info", "--data", str(good_dir)]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("3 incidents, 4 ledger rows, data as of 2026-01-20")
-    assert "AFG-TJK                      2 incidents      9 killed" in out
-    assert "2025                         2 incidents      5 killed" in out
+    assert out.startswith("3 reviewed records, 4 ledger rows, data through 2026-01-20")
+    assert "0 errors, 0 warnings in the data files (what `incidents validate` reports)" in out
+    assert "AFG-TJK                      2 records      9 killed (2 with a figure)" in out
+    assert "2025                         2 records      5 killed (1 with a figure)" in out
 
 
 def test_every_command_has_help():

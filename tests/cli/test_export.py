@@ -19,6 +19,7 @@ from pypdf import PdfReader
 
 from incidents import cli, dataset
 from incidents.cli import export as export_cli
+from incidents.schema import REVIEWED
 from incidents.view import filters, query
 from incidents.export import figures as fe
 from incidents.export import words
@@ -41,8 +42,9 @@ def run(capsys, *argv) -> tuple[int, str, str]:
 
 
 def expected(ds, params) -> pd.DataFrame:
-    return filters.apply(ds.incidents, query.from_query(params, filters.options(ds.incidents)), date.today(),
-                         ds.sources)
+    shown = filters.apply(ds.incidents, query.from_query(params, filters.options(ds.incidents)), date.today(),
+                          ds.sources)
+    return shown[shown["review_status"].isin(REVIEWED)]  # exports of a view carry its reviewed records
 
 
 def args_for(*argv):
@@ -95,8 +97,9 @@ def test_export_data_geojson_and_xlsx(capsys, tmp_path, ds):
     assert run(capsys, "export", "data", "--out", str(gj_file), "--border", "all")[0] == 0
     gj = json.loads(gj_file.read_text(encoding="utf-8"))
     assert gj["type"] == "FeatureCollection"
-    located = ds.incidents["latitude"].notna().sum()
-    assert len(gj["features"]) == located
+    records = ds.incidents[ds.incidents["review_status"].isin(REVIEWED)]  # no unreviewed candidate by default
+    assert len(gj["features"]) == records["latitude"].notna().sum()
+    assert {f["properties"]["review_status"] for f in gj["features"]} <= set(REVIEWED)
     assert all(f["geometry"]["type"] == "Point" and len(f["geometry"]["coordinates"]) == 2 for f in gj["features"])
     assert run(capsys, "export", "data", "--out", str(xl_file), *FILTERS)[0] == 0
     wb = openpyxl.load_workbook(xl_file)

@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from incidents import dataset, periods
 from incidents.view import aggregate, filters, query
+from incidents.schema import REVIEWED
 from incidents.view.filters import FilterState
 from incidents.text import markdown as md_escape
 from incidents.text import safe_url
@@ -55,15 +56,20 @@ def qp(at: AppTest, key: str) -> list[str]:
     return [] if v is None else ([v] if isinstance(v, str) else list(v))
 
 
+def reviewed(frame):
+    """The records a person has checked: all the dashboard shows and counts by default."""
+    return frame[frame["review_status"].isin(REVIEWED)]
+
+
 def expected(ds, state: FilterState) -> int:
-    return len(filters.apply(ds.incidents, state, date.today(), ds.sources))
+    return len(reviewed(filters.apply(ds.incidents, state, date.today(), ds.sources)))
 
 
 def test_default_view(monkeypatch, dash_ds):
     at = app(monkeypatch)
     assert not at.exception
-    total = len(dash_ds.incidents)
-    assert count_line(at).startswith(f"Showing **{expected(dash_ds, FilterState())}** of {total} incidents")
+    total = len(reviewed(dash_ds.incidents))
+    assert count_line(at).startswith(f"Showing **{expected(dash_ds, FilterState())}** of {total} reviewed records")
     assert widget(at, "multiselect", "f_borders").value == ["AFG-TJK"]
     assert {m.label for m in at.metric} >= {"Incidents", "Killed", "Injured", "Since last incident"}
     charts_ = at.get("plotly_chart")
@@ -78,13 +84,17 @@ def test_default_view(monkeypatch, dash_ds):
 def test_headline_matches_aggregate(monkeypatch, dash_ds):
     at = app(monkeypatch, params={"border": "all"})
     state = FilterState(borders=())
-    shown = filters.apply(dash_ds.incidents, state, date.today(), dash_ds.sources)
-    h = aggregate.headline(shown, date.today())
+    shown = reviewed(filters.apply(dash_ds.incidents, state, date.today(), dash_ds.sources))
+    incidents = shown[shown["event_type"] != "strategic_development"]
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Incidents"] == str(h.incidents)
-    assert metrics["Killed"] == str(h.killed)
-    assert metrics["Killed range (sources)"] == f"{h.killed_low}–{h.killed_high}"
-    assert metrics["Since last incident"] == f"{h.days_since} d"
+    assert metrics["Incidents"] == f"{len(incidents):,}"
+    assert metrics["Strategic developments"] == f"{len(shown) - len(incidents):,}"
+    assert metrics["Killed"] == f"{int(incidents['killed'].sum()):,}"
+    h = aggregate.headline(shown, date.today())
+    assert metrics["Since last incident"] == f"{h.days_since:,} d"
+    note = next(c.value for c in at.caption if c.value.startswith("Killed:"))
+    known = int(incidents["killed"].notna().sum())
+    assert f"in the {known} of {len(incidents)} incidents that have a killed figure" in note
 
 
 def test_changing_a_filter_updates_count_charts_and_url(monkeypatch, dash_ds):
@@ -169,7 +179,7 @@ def test_reset_restores_defaults(monkeypatch):
 def test_map_selection_filters_the_table_and_clearing_restores_it(monkeypatch, dash_ds):
     at = app(monkeypatch, params={"border": "all"})
     table = at.dataframe[0]
-    assert len(table.value) == len(dash_ds.incidents)
+    assert len(table.value) == len(reviewed(dash_ds.incidents))
     spec = json.loads(at.get("plotly_chart")[0].proto.spec)
     curve = next(i for i, t in enumerate(spec["data"]) if t.get("meta", {}).get("role") == "incidents")
     picked = spec["data"][curve]["customdata"][:2]
@@ -181,7 +191,7 @@ def test_map_selection_filters_the_table_and_clearing_restores_it(monkeypatch, d
     assert sorted(at.dataframe[0].value["id"]) == sorted(picked)
     assert any("selected on the map or timeline" in i.value for i in at.info)
     next(b for b in at.button if b.label == "Clear selection").click().run()
-    assert len(at.dataframe[0].value) == len(dash_ds.incidents)
+    assert len(at.dataframe[0].value) == len(reviewed(dash_ds.incidents))
     assert not at.info
 
 
@@ -200,7 +210,7 @@ def test_table_is_newest_first_with_every_shown_incident(monkeypatch, dash_ds):
     at = app(monkeypatch, params={"border": "all"})
     v = at.dataframe[0].value
     assert list(v["date"]) == sorted(v["date"], reverse=True)
-    assert set(v["id"]) == set(dash_ds.incidents["incident_id"])
+    assert set(v["id"]) == set(reviewed(dash_ds.incidents)["incident_id"])
 
 
 def test_detail_view_shows_fields_distance_side_sources_and_disagreement(monkeypatch, dash_ds):
@@ -212,12 +222,11 @@ def test_detail_view_shows_fields_distance_side_sources_and_disagreement(monkeyp
     fields = next(f for f in frames if "field" in f.columns)
     assert {"incident_id", "summary", "killed_low", "killed_high", "distance_to_border_km", "point_country"} <= set(fields["field"])
     assert fields.set_index("field").at["incident_id", "value"] == iid
-    claims = next(f for f in frames if "claim" in f.columns)
+    claims = next(f for f in frames if {"source", "status", "date", "killed", "quote", "link"} <= set(f.columns))
     n_src = (dash_ds.sources["incident_id"] == iid).sum()
-    assert claims.shape[1] == 3 + n_src  # claim, disagree, record, one column per source
-    assert "⚠" in set(claims["disagree"])
-    ledger = next(f for f in frames if "link" in f.columns)
-    assert len(ledger) == n_src and ledger["link"].str.startswith("https://").all()
+    assert len(claims) == 1 + n_src  # the record, then one row per source
+    assert claims["source"].iloc[0].startswith("the record")
+    assert claims["link"].iloc[1:].str.startswith("https://").all()
     assert any("Sources disagree" in w.value for w in at.warning)
     assert any("km** from the nearest border line" in m.value and "side" in m.value for m in at.markdown)
     assert widget(at, "selectbox", "f_incident").value == iid and qp(at, "incident") == [iid]
@@ -245,8 +254,8 @@ def test_hostile_text_is_never_markup(monkeypatch):
     assert any(t.startswith("FIXTURE hostile markdown: ![pixel](https://evil.example.net/p.png)") for t in texts)
     at = app(monkeypatch, data=HOSTILE, params={"border": "all", "incident": "fxh-script"})
     assert any("<script>window.__xss=1" in t.value for t in at.text)
-    ledger = next(d.value for d in at.dataframe if "link" in d.value.columns)
-    assert list(ledger["link"]) == [safe_url("https://example.org/hostile/1?x=javascript:alert(1)")]
+    claims = next(d.value for d in at.dataframe if "link" in d.value.columns)
+    assert list(claims["link"].iloc[1:]) == [safe_url("https://example.org/hostile/1?x=javascript:alert(1)")]
 
 
 def test_md_escape_and_safe_url():

@@ -18,6 +18,7 @@ import pytest
 from browser_support import ROOT, open_dashboard, streamlit_server, wait_idle
 from incidents import charts, dataset, periods
 from incidents.view import filters, query
+from incidents.schema import REVIEWED
 from incidents.view.filters import FilterState
 
 pytestmark = pytest.mark.browser
@@ -30,7 +31,7 @@ TIMING_FILE = ROOT / "out" / "browser_timing.json"
 JS_COUNT = """() => {
   const el = [...document.querySelectorAll('[data-testid="stMarkdownContainer"]')]
       .find(e => e.innerText.startsWith('Showing '));
-  const m = el && el.innerText.match(/^Showing (\\d+) of (\\d+) incidents/);
+  const m = el && el.innerText.match(/^Showing (\\d+) of (\\d+) reviewed records/);
   return m ? [Number(m[1]), Number(m[2])] : null;
 }"""
 # Incident markers on the map: point paths in the geo subplot (base layers are lines/text only).
@@ -88,8 +89,13 @@ def opened(browser):
         page.close()
 
 
+def reviewed(frame):
+    """The records a person has checked: all the dashboard shows and counts by default."""
+    return frame[frame["review_status"].isin(REVIEWED)]
+
+
 def expected(ds, state: FilterState) -> int:
-    return len(filters.apply(ds.incidents, state, date.today(), ds.sources))
+    return len(reviewed(filters.apply(ds.incidents, state, date.today(), ds.sources)))
 
 
 def wait_count(page, not_equal_to=None, equal_to=None, timeout=30_000):
@@ -104,8 +110,8 @@ def wait_count(page, not_equal_to=None, equal_to=None, timeout=30_000):
 def test_map_shows_the_border_and_one_marker_per_located_incident(opened, dash_url, dash_ds):
     page, log, secs = opened(dash_url + "/?border=all")
     shown, total = page.evaluate(JS_COUNT)
-    assert shown == total == len(dash_ds.incidents)
-    located = int(charts.mappable(dash_ds.incidents).sum())
+    assert shown == total == len(reviewed(dash_ds.incidents))
+    located = int(charts.mappable(reviewed(dash_ds.incidents)).sum())
     page.wait_for_function(f"() => ({JS_MAP_MARKERS})() === {located}", timeout=20_000)
     assert page.evaluate(JS_MAP_MARKERS) == located
     focus = page.evaluate(JS_FOCUS_BORDER)
@@ -117,7 +123,7 @@ def test_map_shows_the_border_and_one_marker_per_located_incident(opened, dash_u
 
 def test_timeline_shows_every_incident(opened, dash_url, dash_ds):
     page, _, _ = opened(dash_url + "/?border=all")
-    n = len(dash_ds.incidents)
+    n = len(reviewed(dash_ds.incidents))
     page.wait_for_function(f"() => ({JS_TIMELINE_MARKERS})() === {n}", timeout=20_000)
     # aggregates below: one bar per (month, type) with incidents
     bars = page.evaluate("() => document.querySelectorAll('.js-plotly-plot .barlayer .point').length")
@@ -140,7 +146,7 @@ def test_changing_a_filter_changes_count_charts_and_url(opened, dash_url, dash_d
     assert wait_count(page, equal_to=want)[0] == want
     page.wait_for_function(f"() => ({JS_TIMELINE_MARKERS})() === {want}", timeout=20_000)
     state = FilterState(text="drone")
-    on_map = int(charts.mappable(filters.apply(dash_ds.incidents, state, date.today(), dash_ds.sources)).sum())
+    on_map = int(charts.mappable(reviewed(filters.apply(dash_ds.incidents, state, date.today(), dash_ds.sources))).sum())
     page.wait_for_function(f"() => ({JS_MAP_MARKERS})() === {on_map}", timeout=20_000)
     assert (page.evaluate(JS_MAP_MARKERS), page.evaluate(JS_TIMELINE_MARKERS)) != (map_before, tl_before)
     page.wait_for_function("() => location.search.includes('q=drone')", timeout=10_000)
@@ -167,7 +173,7 @@ def test_opening_a_shared_url_restores_the_filters(opened, dash_url, dash_ds):
 
     again, _, _ = opened(shared)  # a new session, as a colleague opening the link
     assert again.evaluate(JS_COUNT) == count == [expected(dash_ds, FilterState(text="fixture", preset="90")),
-                                               len(dash_ds.incidents)]
+                                               len(reviewed(dash_ds.incidents))]
     assert again.get_by_placeholder("words in summaries and sources").input_value() == "fixture"
     assert again.get_by_role("radio", name="90 d").get_attribute("aria-checked") == "true"
     assert again.get_by_role("radio", name="All").get_attribute("aria-checked") == "false"
@@ -189,9 +195,9 @@ def test_opening_a_shared_url_restores_the_filters(opened, dash_url, dash_ds):
 
 def test_hostile_text_is_shown_as_text_and_runs_nothing(opened, hostile_url, browser):
     dialogs = []
-    page, _, _ = opened(hostile_url + "/?border=all&incident=fxh-script")
+    page, _, _ = opened(hostile_url + "/?border=all&incident=fxh-script&cand=1")  # the unreviewed one drawn too
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    page.get_by_text("after the script tag").first.wait_for(timeout=20_000)
+    page.locator("[data-testid='stText']").get_by_text("after the script tag").first.wait_for(timeout=20_000)
     body = page.evaluate("() => document.body.innerText")
     assert "<script>window.__xss=1;document.title='pwned'</script> after the script tag" in body
     assert page.evaluate("() => [window.__xss, window.__xss_actor, window.__xss_src]") == [None, None, None]
@@ -220,7 +226,7 @@ def test_hostile_text_is_shown_as_text_and_runs_nothing(opened, hostile_url, bro
     assert page.evaluate("() => [window.__xss, window.__xss_actor, window.__xss_src]") == [None, None, None]
 
     md, _, _ = opened(hostile_url + "/?border=all&incident=fxh-md")
-    md.get_by_text("FIXTURE hostile markdown").first.wait_for(timeout=20_000)
+    md.locator("[data-testid='stText']").get_by_text("FIXTURE hostile markdown").first.wait_for(timeout=20_000)
     text = md.evaluate("() => document.body.innerText")
     assert "![pixel](https://evil.example.net/p.png)" in text and ":red[red]" in text
     assert md.evaluate("() => document.querySelectorAll('a[href^=\"javascript\"]').length") == 0

@@ -99,11 +99,13 @@ def test_html_has_every_part_of_the_brief(document, view):
     h = view.headline
     assert "Security incidents on the Afghanistan–Tajikistan border" in text
     assert "Period: 1 Jun 2026 – 30 Nov 2026" in text and "border: AFG–TJK" in text
-    assert f"{h.killed_low}–{h.killed}–{h.killed_high}" in text  # killed low–best–high
-    assert "Injured" in text and str(h.injured) in text
+    assert f"Killed{h.killed.total}" in text.replace(",", "")  # the best estimate, then what it covers
+    assert f"sources' range {h.killed_low}–{h.killed_high}" in text
+    injured = "unknown" if h.injured.total is None else f"{h.injured.total:,}"
+    assert f"Injured{injured}" in text
     assert h.change is not None and f"{h.change.delta:+d}" in text
-    assert "Data as of: 2026-11-15" in text
-    assert "GeoNames (CC BY 4.0)" in text and "Natural Earth" in text
+    assert "Data through: 2026-11-15" in text
+    assert text.count("GeoNames, geonames.org, licensed CC BY 4.0") == 1 and "Natural Earth" in text  # credits once
     assert document.count("<svg") >= 2 and "Chart not included" not in document  # timeline and map, inline
     ids = re.findall(r'\bid="([^"]+)"', document)
     assert len(ids) == len(set(ids))  # two inline plotly SVGs never share an id
@@ -114,8 +116,8 @@ def test_incident_table_cites_numbered_sources_with_urls(document, view):
     tags = parse(document)
     refs = re.findall(r"\[(\d+)\]", " ".join(tags.text))
     sources, numbers = brief.numbered_sources(view, view.shown.sort_values(["event_date", "incident_id"]))
-    assert len(sources) == len(view.sources) == 20
-    assert sorted({int(r) for r in refs}) == list(range(1, 21))
+    assert len(sources) == len(view.sources) == 17  # reviewed records only: the fixture's candidates add none
+    assert sorted({int(r) for r in refs}) == list(range(1, 18))
     anchors = [a["href"] for t, a in tags.tags if t == "a"]
     for n, iid, url in zip(sources["n"], sources["incident_id"], sources["url"]):
         assert url in anchors
@@ -133,6 +135,27 @@ def test_reopen_link_reproduces_the_view(view):
     assert again == view.state
     default = brief.build_html(view, with_charts=False)
     assert "http://127.0.0.1:8501/?preset=custom&amp;from=2026-06-01&amp;to=2026-11-30" in default
+    assert "not reachable from elsewhere" in default and "not reachable from elsewhere" not in document
+
+
+def test_configured_public_address_is_the_reopen_link(view, monkeypatch):
+    monkeypatch.setenv("BORDERWATCH_DASHBOARD_URL", "https://borderwatch.example.org/")
+    document = brief.build_html(view, with_charts=False)
+    assert 'href="https://borderwatch.example.org/?preset=custom' in document
+    assert "127.0.0.1" not in document and "not reachable from elsewhere" not in document
+
+
+def test_brief_lists_reviewed_records_only_and_says_where_sources_disagree(ds):
+    all_view = make_view(ds, query.from_query({"border": "all"}), TODAY)
+    document = brief.build_html(all_view, with_charts=False)
+    unreviewed = ds.incidents[ds.incidents["review_status"] == "unreviewed"]["incident_id"]
+    assert len(unreviewed) and not any(f">{iid} ·" in document or f"({iid})" in document for iid in unreviewed)
+    with_candidates = make_view(ds, query.from_query({"border": "all", "cand": "1"}), TODAY)
+    assert len(with_candidates.candidates) == len(unreviewed)
+    noted = brief.build_html(with_candidates, with_charts=False)
+    assert f"{len(unreviewed)} unreviewed machine-extracted candidates in the view are left out" in noted
+    disputed = all_view.reviewed[all_view.reviewed["disputed"]]
+    assert len(disputed) and document.count("Sources disagree:") == len(disputed)
 
 
 def test_paper_sizes_and_grayscale_styles(view):
@@ -164,7 +187,7 @@ def test_without_chromium_html_keeps_everything_but_the_charts(view, monkeypatch
     monkeypatch.setenv("BROWSER_PATH", "/nonexistent")
     document = brief.build_html(view)
     assert "<svg" not in document and "Chart not included" in document and "Chromium" in document
-    assert "Sources (20)" in document
+    assert "Sources (17)" in document
     with pytest.raises(render.ExportUnavailable, match="Chromium"):
         brief.build_pdf(view)
 
@@ -179,11 +202,11 @@ def test_pdf_a4_has_selectable_headline_figures_and_sources(pdf_a4, view):
     h = view.headline
     assert squash("Security incidents on the Afghanistan–Tajikistan border") in text
     assert squash(f"Incidents {h.incidents}") in text
-    assert squash(f"{h.killed_low}–{h.killed}–{h.killed_high}") in text
-    assert squash(f"Injured {h.injured}") in text
+    assert squash(f"sources' range {h.killed_low}–{h.killed_high}") in text
+    assert squash("Injured " + ("unknown" if h.injured.total is None else f"{h.injured.total:,}")) in text
     assert squash("Change on previous period") in text and f"{h.change.delta:+d}" in text
     assert squash(view.sources["url"].iloc[0]) in text
-    assert "Dataasof" in text and squash("GeoNames (CC BY 4.0)") in text
+    assert "Datathrough" in text and squash("GeoNames, geonames.org, licensed CC BY 4.0") in text
     assert len(reader.pages) >= 2
 
 

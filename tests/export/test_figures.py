@@ -103,9 +103,9 @@ def test_subtitle_states_period_and_every_restricting_filter(ds):
 
 def test_footnote_has_as_of_sources_and_credits(view, one_view):
     foot = words.footnote_text(view, "map")
-    assert "Data as of 2026-11-15" in foot
+    assert "Data through 2026-11-15" in foot
     assert "Boundaries: Natural Earth; place names: GeoNames (CC BY 4.0)" in foot
-    assert "Sources: 20 reports from 1 site: example.org." in foot
+    assert "Sources: 17 reports from 1 site: example.org." in foot
     assert "example.org" in foot and "hollow marker" in foot
     few = words.footnote_text(one_view)
     assert len(one_view.shown) == 1 and len(one_view.sources) == 2

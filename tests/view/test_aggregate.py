@@ -19,11 +19,12 @@ TODAY = date(2026, 11, 21)
 
 def test_headline_on_the_good_fixture(good):
     h = aggregate.headline(good, TODAY)
-    assert h.incidents == 3
-    assert h.killed == 9  # 5 + 4 (talks have no figure)
+    assert (h.incidents, h.developments) == (2, 1)  # the clash and the operation; the talks counted apart
+    assert (h.killed.total, h.killed.known, h.killed.of) == (9, 2, 2)  # 5 + 4
     assert (h.killed_low, h.killed_high) == (3 + 4, 5 + 4)  # sources claim 3..5 for the clash
-    assert h.killed_unknown == 1
-    assert h.injured == 0 and h.injured_unknown == 3
+    assert h.killed.unknown == 0
+    assert h.injured.total is None and h.injured.unknown == 2  # unknown, never shown as 0
+    assert h.killed.words() == "9 (every one of 2 incidents has a figure)"
     # last incident: the Jan-2026 operation (strategic talks never count)
     assert h.last_incident == date(2026, 1, 1)
     assert h.days_since == (TODAY - date(2026, 1, 1)).days
@@ -37,11 +38,11 @@ def test_days_since_uses_end_date_and_skips_strategic(good):
 
 
 def test_change_against_previous_equal_period(good):
-    # Jan 2026 (31 days) vs 1-31 Dec 2025: 1 incident (month) vs 2 (clash, talks)
+    # Jan 2026 (31 days) vs 1-31 Dec 2025: 1 incident (month) vs 1 (the clash; the talks are no incident)
     ch = aggregate.change(good, date(2026, 1, 1), date(2026, 1, 31))
     assert (ch.prev_start, ch.prev_end) == (date(2025, 12, 1), date(2025, 12, 31))
-    assert (ch.current, ch.previous, ch.delta) == (1, 2, -1)
-    assert ch.pct == pytest.approx(-50.0)
+    assert (ch.current, ch.previous, ch.delta) == (1, 1, 0)
+    assert ch.pct == pytest.approx(0.0)
     assert (ch.killed_current, ch.killed_previous) == (4, 5)
     assert aggregate.change(good, date(2020, 1, 1), date(2020, 1, 2)).pct is None  # nothing before: no %
 
@@ -51,10 +52,20 @@ def test_headline_change_uses_the_undated_frame(dash):
     shown = filters.apply(dash, state, TODAY)
     undated = filters.apply(dash, state, TODAY, ignore_dates=True)
     h = aggregate.headline(shown, TODAY, undated, state.date_range(TODAY))
-    assert h.change is not None and h.change.current == h.incidents == len(shown)
+    violent = lambda df: df[df["event_type"] != "strategic_development"]  # noqa: E731
+    assert h.change is not None and h.change.current == h.incidents == len(violent(shown))
     prev = filters.apply(dash, FilterState(preset="custom", start=h.change.prev_start, end=h.change.prev_end,
                                            borders=()), TODAY)
-    assert h.change.previous == len(prev)
+    assert h.change.previous == len(violent(prev))
+
+
+def test_unknown_is_unknown_and_totals_say_how_many_had_a_figure():
+    frame = pd.DataFrame({"killed": pd.array([12, None, 0, None, None], dtype="Int64")})
+    t = aggregate.tally(frame["killed"])
+    assert (t.total, t.known, t.of) == (12, 2, 5)
+    assert t.words() == "12 in 2 of 5 incidents with a figure"
+    none = aggregate.tally(frame["killed"].iloc[[1, 3]])
+    assert none.total is None and none.words() == "unknown (no figure in 2 incidents)"
 
 
 def test_per_month_counts_and_killed(good):
