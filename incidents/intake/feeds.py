@@ -4,6 +4,7 @@ one-line note for every entry that cannot be used, so one bad entry never spoils
 from __future__ import annotations
 
 import re
+import warnings
 from dataclasses import dataclass, field
 
 from .page import iso_datetime
@@ -33,7 +34,12 @@ def parse(content: bytes, url: str, content_type: str = "") -> ParsedFeed:
     import feedparser
 
     headers = {"content-type": content_type} if content_type else None
-    doc = feedparser.parse(content, response_headers=headers)
+    with warnings.catch_warnings():  # feedparser warns about its own updated/published fallback
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return _parse(feedparser.parse(content, response_headers=headers), content, url)
+
+
+def _parse(doc, content: bytes, url: str) -> ParsedFeed:
     version = doc.get("version") or ""
     if not doc.entries and (not version or doc.get("bozo")):
         why = doc.get("bozo_exception")

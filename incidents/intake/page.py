@@ -89,9 +89,10 @@ def _main_text(html: str, url: str) -> tuple[str, dict]:
     import trafilatura
 
     doc = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False,
-                                      include_tables=False, favor_precision=True, as_dict=True)
+                                      include_tables=False, favor_precision=True)
     if not doc:
         return "", {}
+    doc = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
     text = _clean(doc.get("text") or "")
     meta = {"title": doc.get("title") or "", "url": doc.get("url") or "", "sitename": doc.get("sitename") or ""}
     return text, meta

@@ -86,6 +86,12 @@ class NewsSite:
             self._record(h, 200)
             time.sleep(SLOW_SECONDS)
             return self._send(h, 200, b"<html><body><p>too late</p></body></html>", "text/html")
+        if path.startswith("/flaky/"):  # 503 with Retry-After on the first request, then the article
+            first = not any(r[1] == path for r in self.requests())
+            if first:
+                self._record(h, 503)
+                return self._send(h, 503, b"busy", "text/plain", {"Retry-After": "0"})
+            path = "/news/anews-five-killed.html"
         if path in REDIRECTS:
             self._record(h, 301)
             return self._send(h, 301, b"", "text/html", {"Location": REDIRECTS[path]})
