@@ -43,6 +43,7 @@ def every(interval: float, job: Callable[[], object], runs: int | None = None, s
             say(f"next run in {_human(pause)}")
             sleep(pause)
         else:
+            say("next run now (this one took longer than the interval)")
             next_start = clock()
     return done
 
