@@ -37,7 +37,7 @@ def url_key(url: str) -> str:
 
 
 MIN_PARAGRAPH_WORDS = 12  # shorter paragraphs (headline, byline, 'Republished from ...') are not the story
-SAME_STORY = 0.8  # share of a new article's paragraphs found in one stored article that makes it the same story
+SAME_STORY = 0.8  # share of the shorter article's paragraphs found in the other that makes two articles one story
 
 
 def _words(text: str) -> str:
@@ -193,9 +193,10 @@ class Archive:
         for key in paragraphs:
             for i in self.by_paragraph.get(key, ()):
                 counts[i] = counts.get(i, 0) + 1
-        best = max(counts.items(), key=lambda kv: kv[1], default=None)
-        if best and best[1] >= SAME_STORY * len(paragraphs):
-            return self.items[best[0]]
+        for i, shared in sorted(counts.items(), key=lambda kv: -kv[1]):
+            smaller = min(len(paragraphs), len(self.items[i].paragraphs))
+            if shared >= 2 and shared >= SAME_STORY * smaller:
+                return self.items[i]
         return None
 
     def known_url(self, url: str) -> Stored | None:
