@@ -1,5 +1,4 @@
-"""The fetched-article archive (<data>/articles/YYYY/MM/*.txt): file text with its metadata header, the keys
-that make a story one article (canonical address, content hash), and the index of what is already stored."""
+"""The article archive (<data>/articles/YYYY/MM/*.txt): file text and header, one-story keys (address, content hash), the index."""
 
 from __future__ import annotations
 

@@ -1,6 +1,4 @@
-"""Stored articles to review-queue candidates: the extractor's public `extract_article` on each article's text
-(the intake's own header lines blanked, offsets unchanged), source_file named relative to <data>/articles,
-then clusters across the new articles and links to the curated incidents they report on."""
+"""Stored articles to candidates: the extractor on each article's text (own header lines blanked), then clusters and curated matches."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""A feed read with feedparser: its entries (address, title, publication date as the outlet gives it) and a
-one-line note for every entry that cannot be used, so one bad entry never spoils the rest."""
+"""A feed read with feedparser: its usable entries (address, title, dated with the outlet's offset) and one line per unusable one."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""Polite HTTP for the intake: one session with timeouts, retries with backoff, a descriptive User-Agent,
-robots.txt honoured per host, a delay between requests to one host, and an on-disk cache (requests-cache)."""
+"""Polite HTTP for the intake: timeouts, retries with backoff, a descriptive User-Agent, robots.txt, per-host delays, an on-disk cache."""
 
 from __future__ import annotations
 

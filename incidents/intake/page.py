@@ -1,5 +1,4 @@
-"""An article page read: bytes decoded by their declared charset, main text (trafilatura), title, canonical
-address, publication date (htmldate, from the page's markup only) and the language detected from the text."""
+"""An article page read: charset as declared, main text (trafilatura), title, canonical address, date (htmldate), detected language."""
 
 from __future__ import annotations
 

@@ -1,8 +1,9 @@
-"""Which fetched articles go to extraction: an event or casualty cue from the extractor's own rule tables
-together with a place in the region (gazetteer), a border phrase or a regional demonym. Nothing is
-discarded by it: every fetched article is stored, so a changed filter can be run again later."""
+"""Which stored articles go to extraction: an event or casualty cue (extractor's tables) and a place in the region (gazetteer)."""
 
 from __future__ import annotations
+
+# Nothing is discarded here: every fetched article is stored, so a changed filter (or changed rule tables)
+# can be applied again later with `incidents fetch --reextract`.
 
 import re
 from dataclasses import dataclass, field

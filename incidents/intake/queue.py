@@ -1,6 +1,4 @@
-"""The review queue (<data>/extracted.csv) seen from the intake: appending new candidates without touching
-earlier ones or their review decisions, keeping offsets right when an article's header grows, and the
-questions the review page asks (what is new since a time; the article's outlet, dates and addresses)."""
+"""The review queue seen from the intake: appending without touching earlier rows, moving offsets, and what is new since a time."""
 
 from __future__ import annotations
 

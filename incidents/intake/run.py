@@ -1,6 +1,4 @@
-"""One intake run: read the feeds (or the given pages), fetch each new article politely, store it once, pass
-the likely incident reports to the extractor and append its candidates to the review queue, reporting every
-failure as one line and carrying on."""
+"""One intake run: feeds or pages to stored articles, the likely reports to the extractor, its candidates to the queue; faults one line each."""
 
 from __future__ import annotations
 

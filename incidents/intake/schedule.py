@@ -1,4 +1,4 @@
-"""Running the intake on a schedule in the foreground (`incidents fetch --every 1h`): intervals, the loop."""
+"""Running the intake on a schedule in the foreground (`incidents fetch --every 1h`): intervals and the loop."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Where news comes from: the outlets of data/feeds.toml (feeds, language, politeness delay) and ad-hoc URLs."""
+"""Where news comes from: the outlets of data/feeds.toml (feeds, declared language, politeness delay) and ad-hoc URLs."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""Article files (the extractor's input): reading, writing and listing them, finding one safely by name, and
-reading the feeds list (data/feeds.toml) that says where fetched articles come from."""
+"""Article files (the extractor's input): reading, writing and listing them, finding one safely by name, and reading the feeds list."""
 
 from __future__ import annotations
 
