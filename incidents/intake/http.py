@@ -124,7 +124,7 @@ class Fetcher:
         robots_url = f"{parts.scheme}://{parts.netloc}/robots.txt"
         parser = RobotFileParser(robots_url)
         try:
-            resp = self._get(robots_url, expire_after=ROBOTS_TTL, check_robots=False)
+            resp = self._get(robots_url, expire_after=ROBOTS_TTL)
         except FetchError as exc:
             status = re.match(r"HTTP (\d+)", str(exc))
             code = int(status.group(1)) if status else 0
@@ -150,7 +150,7 @@ class Fetcher:
             raise Blocked("robots.txt forbids it")
         return self._get(url, refresh=refresh)
 
-    def _get(self, url: str, refresh: bool = False, expire_after=None, check_robots: bool = True) -> Response:
+    def _get(self, url: str, refresh: bool = False, expire_after=None) -> Response:
         import requests
 
         host = _host(url)
@@ -162,18 +162,10 @@ class Fetcher:
                 kwargs["expire_after"] = expire_after
         try:
             resp = self.session.get(url, **kwargs)
-        except requests.exceptions.Timeout:
-            raise FetchError(f"timed out after {self.timeout:g} s ({self.retries} retries)") from None
-        except requests.exceptions.TooManyRedirects:
-            raise FetchError("too many redirects") from None
-        except requests.exceptions.RetryError as exc:
-            raise FetchError(f"gave up after {self.retries} retries: {_reason(exc)}") from None
-        except requests.exceptions.ConnectionError as exc:
-            if "timed out" in str(exc).casefold() or "timeout" in type(exc).__name__.casefold():
-                raise FetchError(f"timed out after {self.timeout:g} s ({self.retries} retries)") from None
-            raise FetchError(f"connection failed: {_reason(exc)}") from None
         except requests.exceptions.RequestException as exc:
-            raise FetchError(f"request failed: {_reason(exc)}") from None
+            self.requests += 1 + self.retries  # each attempt went to the network
+            self._last[host] = time.monotonic()
+            raise self._failure(exc) from None
         from_cache = bool(getattr(resp, "from_cache", False))
         revalidated = from_cache and bool(getattr(resp, "revalidated", False))
         if not from_cache or revalidated:
@@ -187,6 +179,22 @@ class Fetcher:
         return Response(url=url, final_url=resp.url or url, status=resp.status_code, content=content,
                         content_type=resp.headers.get("Content-Type", ""), from_cache=from_cache,
                         revalidated=revalidated, headers=dict(resp.headers))
+
+    def _failure(self, exc: Exception) -> FetchError:
+        """The one-line FetchError for a requests exception."""
+        import requests
+
+        if isinstance(exc, requests.exceptions.Timeout):
+            return FetchError(f"timed out after {self.timeout:g} s ({self.retries} retries)")
+        if isinstance(exc, requests.exceptions.TooManyRedirects):
+            return FetchError("too many redirects")
+        if isinstance(exc, requests.exceptions.RetryError):
+            return FetchError(f"gave up after {self.retries} retries: {_reason(exc)}")
+        if isinstance(exc, requests.exceptions.ConnectionError):
+            if "timed out" in str(exc).casefold() or "timeout" in type(exc).__name__.casefold():
+                return FetchError(f"timed out after {self.timeout:g} s ({self.retries} retries)")
+            return FetchError(f"connection failed: {_reason(exc)}")
+        return FetchError(f"request failed: {_reason(exc)}")
 
 
 def _host(url: str) -> str:
