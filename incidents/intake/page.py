@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from functools import cache
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 MIN_TEXT = 200  # characters of main text below which a page is not taken as an article
 
@@ -116,7 +116,8 @@ def _canonical(html: str, base: str) -> str:
         href = _HREF.search(tag)
         if href and href.group(1).strip():
             out = urljoin(base, href.group(1).strip())
-            if out.startswith(("http://", "https://")):
+            # a site that names its home page as every article's canonical address would merge all its stories
+            if out.startswith(("http://", "https://")) and urlsplit(out).path.strip("/"):
                 return out
     return ""
 

@@ -172,3 +172,8 @@ def test_robots_txt_is_honoured(news_site, tmp_path):
     assert f.allowed(news_site.url("/news/anews-five-killed.html"))
     assert not f.allowed(news_site.url("/private/internal.html"))
     f.close()
+
+
+def test_a_canonical_link_to_the_home_page_is_ignored():
+    assert page._canonical('<link rel="canonical" href="/news/1.html">', "http://a.test/x?utm_source=rss") == "http://a.test/news/1.html"
+    assert page._canonical('<link rel="canonical" href="https://a.test/">', "http://a.test/news/2.html") == ""
