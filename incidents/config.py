@@ -18,8 +18,13 @@ ENV_ALLOW_SAVE = "BORDERWATCH_ALLOW_SAVE"  # 1/true/yes/on: the dashboard may wr
 ENV_MAX_UPLOAD_MB = "BORDERWATCH_MAX_UPLOAD_MB"  # upload size limit (default 20)
 ENV_DASHBOARD_URL = "BORDERWATCH_DASHBOARD_URL"  # public address of the dashboard, for links in briefs
 ENV_BROWSER = "BROWSER_PATH"             # Chromium binary for exports (the name kaleido also reads)
+ENV_USER_AGENT = "BORDERWATCH_USER_AGENT"  # User-Agent of `incidents fetch` (default names the tool and its purpose)
+ENV_HTTP_CACHE = "BORDERWATCH_HTTP_CACHE"  # HTTP cache of `incidents fetch`, or 'off' (default <load cache>/http)
 
 DEFAULT_MAX_UPLOAD_MB = 20.0
+DEFAULT_USER_AGENT = ("borderwatch-intake/0.2 (+offline border-incident research tool; reads public news feeds "
+                      "politely: robots.txt, per-site delays, HTTP caching; set BORDERWATCH_USER_AGENT to add a contact)")
+FEEDS_FILE = "feeds.toml"
 LOCAL_DASHBOARD_URL = "http://127.0.0.1:8501/"
 _TRUE = ("1", "true", "yes", "on")
 _OFF = ("", "0", "off", "no", "none", "false")
@@ -87,6 +92,31 @@ def dashboard_url() -> str | None:
 def browser_path() -> str | None:
     """An explicitly configured Chromium binary ($BROWSER_PATH), or None."""
     return _env(ENV_BROWSER) or None
+
+
+def user_agent() -> str:
+    """The User-Agent `incidents fetch` sends: $BORDERWATCH_USER_AGENT, else one naming the tool and its purpose."""
+    return _env(ENV_USER_AGENT) or DEFAULT_USER_AGENT
+
+
+def http_cache_dir(explicit: str | os.PathLike | None = None) -> Path | None:
+    """Where `incidents fetch` keeps its HTTP cache: the explicit folder, else $BORDERWATCH_HTTP_CACHE,
+    else <load cache>/http; None when switched off ('off' in either variable)."""
+    value = str(explicit) if explicit else _env(ENV_HTTP_CACHE)
+    if value is not None and value.casefold() in _OFF:
+        return None
+    if value:
+        return Path(value).expanduser()
+    root = cache_root()
+    return None if root is None else root / "http"
+
+
+def feeds_file(data: str | os.PathLike | None = None) -> Path:
+    """The outlets and feeds `incidents fetch` reads: <data>/feeds.toml when present, else the shipped list."""
+    own = data_dir(data) / FEEDS_FILE
+    if own.is_file():
+        return own
+    return PACKAGE_DIR.parent / "data" / FEEDS_FILE
 
 
 def subprocess_env(**overrides: str) -> dict[str, str]:

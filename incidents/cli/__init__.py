@@ -20,6 +20,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "info": ("data", "counts of incidents by border, type and year"),
     "extract": ("extract", "extract candidate incidents from news articles, with evidence for every field"),
     "evaluate": ("extract", "score extraction against gold annotations"),
+    "fetch": ("fetch", "fetch news from the outlets' feeds into articles/ and the review queue (offline unless run)"),
     "export": ("export", "export a chart (png/svg/pdf) or the filtered data (csv/geojson/xlsx)"),
     "brief": ("export", "a one-document brief of the filtered view (PDF or HTML)"),
     "synth": ("synth", "write a synthetic, schema-valid dataset of N incidents"),

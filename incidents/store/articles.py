@@ -1,10 +1,13 @@
-"""Article files (the extractor's input): reading their text, and finding one safely by name."""
+"""Article files (the extractor's input): reading, writing and listing them, finding one safely by name, and reading the feeds list."""
 
 from __future__ import annotations
 
+import tomllib
 from functools import cache
 from pathlib import Path
 
+from ..errors import DataFileError
+from .files import write_bytes_atomic
 from .tables import read_table
 
 ARTICLE_SUFFIXES = (".txt", ".md")
@@ -64,3 +67,36 @@ def find(name: str, roots: list[Path]) -> Path | None:
                 and candidate.suffix.lower() in ARTICLE_SUFFIXES:
             return candidate
     return None
+
+
+def write_article(path: Path, text: str) -> None:
+    """Write an article file as UTF-8 with LF line ends, atomically (readers see the old or the new file)."""
+    write_bytes_atomic(Path(path), text.replace("\r\n", "\n").encode("utf-8"))
+
+
+def tree(root: Path) -> list[Path]:
+    """Every article file under `root`, recursively (articles/YYYY/MM/...), sorted; [] when `root` does not exist."""
+    root = Path(root)
+    if not root.is_dir():
+        return []
+    return sorted(p for p in root.rglob("*") if p.suffix.lower() in ARTICLE_SUFFIXES and p.is_file()
+                  and not p.name.startswith("."))
+
+
+def read_head(path: Path, limit: int = 4096) -> str:
+    """The first `limit` bytes of an article file as text (enough for its metadata header)."""
+    with open(path, "rb") as fh:
+        return fh.read(limit).decode("utf-8", errors="replace").replace("\r\n", "\n")
+
+
+def read_feeds(path: Path) -> dict:
+    """The feeds list (TOML) as a dict; a missing or malformed file raises DataFileError naming it."""
+    path = Path(path)
+    try:
+        return tomllib.loads(path.read_bytes().decode("utf-8-sig"))
+    except FileNotFoundError:
+        raise DataFileError(f"{path}: feeds file not found") from None
+    except UnicodeDecodeError:
+        raise DataFileError(f"{path}: feeds file is not UTF-8") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise DataFileError(f"{path}: not valid TOML: {exc}") from None
