@@ -6,5 +6,5 @@ from setuptools import find_packages, setup
 setup(
     packages=find_packages(include=["incidents*"]) + ["incidents._data"],
     package_dir={"incidents._data": "data"},
-    package_data={"incidents._data": ["geo/*", "extract/*"], "incidents.export": ["templates/*"]},
+    package_data={"incidents._data": ["geo/*", "extract/*", "feeds.toml"], "incidents.export": ["templates/*"]},
 )

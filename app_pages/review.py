@@ -8,9 +8,12 @@ second tab, a double click or another maintainer can never make it land on anoth
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 import streamlit as st
 
 from incidents.curate import review
+from incidents.intake.queue import new_since
 from incidents.errors import IncidentsError
 from incidents.store import FileStore
 from incidents.text import markdown as escape_md
@@ -48,6 +51,16 @@ if not path.exists():
 
 frame = review.load_candidates(path)
 queue_all = review.pending(frame)
+if "_review_since" not in ss:  # once per session: what came in since the page was last opened
+    ss["_review_since"] = store.last_review_visit()
+    store.mark_review_visit(datetime.now(timezone.utc).isoformat(timespec="seconds"))
+since = ss["_review_since"]
+fresh = new_since(queue_all, since, store.article_roots()) if since else queue_all.iloc[0:0]
+if since:
+    st.info(f"{len(fresh)} new candidates fetched since the review page was last opened ({escape_md(since)})"
+            + (": " + ", ".join(escape_md(f"{r['source_outlet'] or r['source_file']} ({r['source_published'] or 'undated'})")
+                               for _, r in fresh.head(8).iterrows()) + (" …" if len(fresh) > 8 else "")
+               if len(fresh) else "."))
 show_all = st.toggle("Show reviewed and rejected candidates too", value=False)
 queue = frame if show_all else queue_all
 st.write(f"{len(queue_all)} unreviewed of {len(frame)} extracted candidates")
@@ -58,6 +71,7 @@ if queue.empty:
 
 def _label(r) -> str:
     flag = "UNREVIEWED" if r["review_status"] in review.PENDING else r["review_status"]
+    flag = ("NEW · " if r["incident_id"] in set(fresh["incident_id"]) else "") + flag
     match = f" · matches {r['matched_incident_id']}" if r.get("matched_incident_id") and flag == "UNREVIEWED" else ""
     return (f"[{flag}] {r['source_outlet'] or r['source_file']} · {r['event_type']} · {r['event_date'] or 'date?'} · "
             f"{r['location'] or r['country']}{match}")

@@ -116,7 +116,7 @@ def feeds_file(data: str | os.PathLike | None = None) -> Path:
     own = data_dir(data) / FEEDS_FILE
     if own.is_file():
         return own
-    return PACKAGE_DIR.parent / "data" / FEEDS_FILE
+    return bundled_dir() / FEEDS_FILE
 
 
 def subprocess_env(**overrides: str) -> dict[str, str]:

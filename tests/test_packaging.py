@@ -28,7 +28,8 @@ def test_wheel_carries_geography_rules_and_templates(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     for required in ("incidents/_data/geo/gazetteer.csv", "incidents/_data/geo/countries.geojson",
                      "incidents/_data/geo/border_districts.csv", "incidents/_data/extract/event_cues.csv",
-                     "incidents/export/templates/brief.html", "incidents/store/transaction.py"):
+                     "incidents/export/templates/brief.html", "incidents/store/transaction.py",
+                     "incidents/_data/feeds.toml"):
         assert required in names, required
     assert not any(n.startswith("incidents/_data/incidents") for n in names)  # the dataset is not package data
 

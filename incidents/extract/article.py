@@ -15,7 +15,7 @@ from ..store import articles
 from ..store.articles import read_manifest  # noqa: F401 - part of this module's API
 from . import rules as R
 
-HEADER_KEYS = ("url", "title", "outlet", "published", "language", "source", "date", "author")
+HEADER_KEYS = ("url", "title", "outlet", "published", "language", "source", "date", "author", "fetched")
 HEADER_LINE = re.compile(r"^(?P<key>[A-Za-z_]+)\s*:\s*(?P<value>.*)$")
 
 # Abbreviations after which a full stop does not end a sentence.

@@ -69,6 +69,22 @@ class FileStore:
                 out.append((str(p), None, None))
         return tuple(out)
 
+    LAST_REVIEW = ".last_review_visit"  # when the review page was last opened (shared by the maintainers)
+
+    def last_review_visit(self) -> str:
+        """The time the review page was last opened on this data directory (ISO text), '' if never."""
+        try:
+            return (self.directory / self.LAST_REVIEW).read_text(encoding="utf-8").strip()
+        except OSError:
+            return ""
+
+    def mark_review_visit(self, when: str) -> None:
+        """Remember `when` as the review page's last visit (atomically; failure to write is harmless)."""
+        try:
+            write_bytes_atomic(self.directory / self.LAST_REVIEW, when.encode("utf-8"))
+        except OSError:
+            pass
+
     def article_roots(self) -> list[Path]:
         """Folders whose article files review pages may show: the data directory's articles/, the seeds."""
         return [self.directory / "articles", config.PACKAGE_DIR.parent / "seeds", Path("seeds")]
