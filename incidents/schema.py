@@ -66,9 +66,10 @@ REGION_LON = (46.0, 88.0)
 
 ID_PATTERN = r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}"
 BORDER_PATTERN = r"[A-Z]{3}-[A-Z]{3}"
-# A source is a web page, or an article file kept with the project (e.g. seeds/004_....txt) when no
-# public URL was recorded: a relative path to a .txt or .md file, never rendered as a link.
-URL_PATTERN = r"https?://[^\s<>\"]+|(?:[\w.-]+/)*[\w-][\w.-]*\.(?:txt|md)"
+# A source is a web page, or an article file kept with the project when no public URL was recorded: a
+# path inside the article folders (seeds/<file>.txt, articles/<year>/<month>/<file>.txt), never rendered as
+# a link and never leading outside them ('..' is not a folder name here).
+URL_PATTERN = r"https?://[^\s<>\"]+|(?:seeds|articles)/(?:[\w-][\w.-]*/)*[\w-][\w.-]*\.(?:txt|md)"
 
 
 @dataclass(frozen=True)

@@ -26,10 +26,15 @@ MAX_CELL_CHARS = 10_000
 # Invisible characters no cell should hold: C0/C1 controls (tab, line feed and carriage return are
 # allowed in text) and the bidirectional embeddings/overrides/isolates that can make text display in
 # an order other than the stored one ("Trojan source"). Right-to-left marks (U+200E/U+200F) are fine.
-CONTROL_CLASS = "[" + "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069" + "]"
+# Unicode noncharacters (U+FDD0-U+FDEF, U+FFFE, U+FFFF) are refused too: spreadsheets cannot store them.
+CONTROL_CLASS = "[" + "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufdd0-\ufdef\ufffe\uffff" + "]"
 _CONTROL_RE = re.compile(CONTROL_CLASS)
-# A spreadsheet runs a cell starting with one of these as a formula (or a DDE command).
-FORMULA_START = r"^[ \t\r\n]*[=+\-@\uff1d\uff0b\uff0d\uff20]"
+# A spreadsheet runs a cell starting with one of these as a formula (or a DDE command), also after blanks
+# of any kind: loading strips every Unicode space (NBSP, U+2028, U+3000, ...), so the stored value would start
+# with the sign.
+BLANKS = "".join(map(chr, [*range(0x09, 0x0e), *range(0x1c, 0x21), 0x85, 0xa0, 0x1680, *range(0x2000, 0x200c),
+                            0x2028, 0x2029, 0x202f, 0x205f, 0x3000, 0xfeff]))  # Unicode spaces, ZWSP, BOM
+FORMULA_START = "^[" + re.escape(BLANKS) + r"]*[=+\-@\uff1d\uff0b\uff0d\uff20]"
 _ASCII_NUMBER = r"[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?"
 _ISO_DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
 
@@ -119,13 +124,14 @@ def _id_hint(value: str) -> tuple[str, str]:
 
 def _control_hint(value: str) -> tuple[str, str]:
     ch = _CONTROL_RE.search(value).group()
-    name = {"\x00": "NUL"}.get(ch) or unicodedata.name(ch, "control character")
+    name = {"\x00": "NUL"}.get(ch) or unicodedata.name(ch, "") or (
+        "Unicode noncharacter" if ch in "\ufffe\uffff" or "\ufdd0" <= ch <= "\ufdef" else "control character")
     return (f"cell contains an invisible control character (U+{ord(ch):04X} {name})",
             "visible text only; delete the character")
 
 
 def _formula_hint(value: str) -> tuple[str, str]:
-    first = value.lstrip(" \t\r\n")[:1]
+    first = value.lstrip(BLANKS)[:1]
     return (f"text starts with {first!r}, so a spreadsheet would run it as a formula",
             "text that does not start with =, +, -, @ (reword the start)")
 
@@ -183,6 +189,8 @@ def rules_for(col: S.Column) -> list[Rule]:
         rules.append(Rule("formula", "text would run as a spreadsheet formula", "text not starting with =, +, -, @",
                           lambda s: ~contains(s, FORMULA_START, FORMULA_START_RE2), _formula_hint))
     if k == S.ID:
+        rules.append(Rule("id_spaces", "id has spaces around it; write it without them (ids must match exactly)",
+                          "the id without leading or trailing spaces", lambda s: s == stripped(s)))
         rules.append(Rule("id", "not a valid id", "letters, digits, '-', '_', '.', ':'; at most 100 characters",
                           nonblank(lambda s: stripped(s).str.fullmatch(S.ID_PATTERN)), _id_hint))
     elif k == S.DATE:
@@ -215,7 +223,7 @@ def rules_for(col: S.Column) -> list[Rule]:
     elif k == S.BORDER:
         rules.append(Rule("border", "not a border pair", "e.g. AFG-TJK", nonblank(_border_ok), _border_hint))
     elif k == S.URL:
-        rules.append(Rule("url", "not a web address", "an http:// or https:// URL without spaces, or an article file such as seeds/<file>.txt",
+        rules.append(Rule("url", "not a web address", "an http:// or https:// URL without spaces, or an article file inside seeds/ or articles/ (e.g. seeds/<file>.txt)",
                           nonblank(lambda s: fullmatch_url(stripped(s)))))
     return rules
 

@@ -123,7 +123,11 @@ def numbers(s: pd.Series) -> pd.Series:
 # Python-regex patterns that pandas cannot hand to Arrow, rewritten for RE2 with the same meaning.
 # FORMULA_START is character classes only, so spelling \uXXXX as \x{XXXX} changes nothing
 # (tests/test_perf_load.py checks every code point).
-FORMULA_START_RE2 = r"^[ \t\r\n]*[=+\-@\x{ff1d}\x{ff0b}\x{ff0d}\x{ff20}]"
+# columns.FORMULA_START for RE2: the same blanks (spelled as \x{...}) and signs.
+_BLANK_POINTS = [*range(0x09, 0x0e), *range(0x1c, 0x21), 0x85, 0xa0, 0x1680, *range(0x2000, 0x200c), 0x2028, 0x2029,
+                 0x202f, 0x205f, 0x3000, 0xfeff]
+FORMULA_START_RE2 = ("^[" + "".join(f"\\x{{{c:x}}}" for c in _BLANK_POINTS) + "]*"
+                     + r"[=+\-@\x{ff1d}\x{ff0b}\x{ff0d}\x{ff20}]")
 
 
 def contains(s: pd.Series, pattern: str, re2_pattern: str) -> pd.Series:

@@ -99,6 +99,25 @@ CONFIRM_HINT = ("held back: add it with --allow-duplicates (on the upload page: 
                 "is a different event, or add its source to the existing incident with `incidents add --sources`")
 
 
+def _trimmed(new: pd.DataFrame) -> pd.DataFrame:
+    """The rows with spaces around ids, dates, codes, numbers and addresses removed (stored values stay exact;
+    free text is kept as written)."""
+    out = new.copy()
+    for c in out.columns:
+        col = S.INCIDENTS.by_name.get(c) or S.SOURCES.by_name.get(c)
+        if col is not None and col.kind != S.TEXT:
+            out[c] = out[c].astype(str).str.strip()
+    return out
+
+
+def _extra_columns_warn(header: list[Problem]) -> list[Problem]:
+    """A column the schema does not have is not an error in rows being added: its values are left out, and
+    the report says so (`incidents validate` on the data files keeps it an error)."""
+    return [Problem(p.file, p.row, p.column, p.message.replace("unknown column", "unknown column: its values are "
+                                                               "not added", 1), p.found, p.expected, "warning")
+            if p.message.startswith("unknown column") else p for p in header]
+
+
 def _dedupe(problems: list[Problem]) -> list[Problem]:
     """One report per cell and message (a row and its implied first source can fail the same rule)."""
     seen, out = set(), []
@@ -141,7 +160,7 @@ def plan_add(incidents: pd.DataFrame, sources: pd.DataFrame, new: pd.DataFrame, 
     source URL) is refused naming that incident; a likely duplicate (close in date and place) and a point
     that lies in another country than its `country` are held back unless `allow_duplicates`.
     """
-    header = check_header(new, S.INCIDENTS, file, allowed_extra=S.ADD_SOURCE_COLUMNS + ("quote", "note"))
+    header = _extra_columns_warn(check_header(new, S.INCIDENTS, file, allowed_extra=S.ADD_SOURCE_COLUMNS + ("quote", "note")))
     for name in S.ADD_SOURCE_COLUMNS[:2]:
         if name not in new.columns:
             header.append(Problem(file, 1, name, "required column is missing: each new incident needs its first source",
@@ -149,7 +168,7 @@ def plan_add(incidents: pd.DataFrame, sources: pd.DataFrame, new: pd.DataFrame, 
     if [p for p in header if p.is_error and p.row == 1 and "missing" in p.message]:
         return AddPlan(incidents, sources, rejected=_rejected(new, {i: ["header: " + str(p) for p in header] for i in new.index}),
                        problems=header)
-    new = assign_ids(new, set(incidents.get("incident_id", [])))
+    new = assign_ids(_trimmed(new), set(incidents.get("incident_id", [])))
     new_src = first_source_rows(new)
     # Check the new rows in the context of the existing tables, so duplicate ids and the like are caught.
     n_old, n_old_src = len(incidents), len(sources)
@@ -215,7 +234,7 @@ def plan_add_sources(incidents: pd.DataFrame, sources: pd.DataFrame, new: pd.Dat
     combined = pd.concat([sources.reset_index(drop=True), new.reset_index(drop=True)], ignore_index=True).fillna("")
     found = check_dataset(incidents, combined, "@inc", "@src")
     reasons: dict[int, list[str]] = {}
-    problems = check_header(new, S.SOURCES, file)
+    problems = _extra_columns_warn(check_header(new, S.SOURCES, file))
     for p in found:
         if p.is_error and p.file == "@src" and p.row is not None and p.row - 2 >= n_old:
             i = new.index[p.row - 2 - n_old]

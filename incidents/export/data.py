@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import json
 import math
+import re
 
 import pandas as pd
 from openpyxl.styles import Font
@@ -106,6 +107,11 @@ def column_guide() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+# Characters an xlsx (XML 1.0) cannot hold: controls but tab and line breaks, and the Unicode noncharacters.
+# Validation refuses them in the data files; an export still must never write a workbook Excel cannot open.
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufdd0-\ufdef\ufffe\uffff\ud800-\udfff]")
+
+
 def to_xlsx_bytes(incidents: pd.DataFrame, sources: pd.DataFrame) -> bytes:
     """Excel workbook: incidents, the sources ledger for them, and a column guide."""
     ids = set(incidents["incident_id"])
@@ -115,6 +121,7 @@ def to_xlsx_bytes(incidents: pd.DataFrame, sources: pd.DataFrame) -> bytes:
         for name, frame in (("incidents", _export_frame(incidents)), ("sources", _dates_as_text(ledger)),
                             ("columns", column_guide())):
             safe = _text_safe(frame).astype(object).where(frame.notna(), None)
+            safe = safe.map(lambda v: _XML_ILLEGAL.sub("", v) if isinstance(v, str) else v)
             safe.to_excel(xl, sheet_name=name, index=False)
             sheet = xl.sheets[name]
             sheet.freeze_panes = "A2"

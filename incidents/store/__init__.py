@@ -11,9 +11,9 @@ from pathlib import Path
 import pandas as pd
 
 from .. import config
-from ..errors import Problem
+from ..errors import LockTimeout, Problem
 from ..schema import CANDIDATES_FILE, INCIDENTS, SOURCES
-from . import articles, geodata
+from . import articles, geodata, journal
 from .files import LOCK_NAME, locked, write_bytes_atomic, write_table
 from .tables import decode, parse_csv, read_table, table_bytes, table_path
 from .transaction import Transaction, empty_table, read_or_empty, transaction
@@ -44,14 +44,26 @@ class FileStore:
     def candidates_path(self) -> Path:
         return self.directory / CANDIDATES_FILE
 
+    def settle(self) -> None:
+        """Finish or undo a commit a killed writer left (see journal.py); a no-op when there is none.
+        Readers call it first, so no command ever reads half a commit."""
+        if journal.pending(self.directory):
+            try:
+                with locked(self.directory, timeout=5.0):
+                    journal.recover(self.directory)
+            except LockTimeout:
+                pass  # a writer holds the lock: it recovers first
+
     def read_tables(self) -> tuple[pd.DataFrame | None, pd.DataFrame | None, list[Problem]]:
         """Both tables as raw strings (None when unreadable) and every problem met reading them."""
+        self.settle()
         inc, p1 = read_table(self.incidents_path)
         src, p2 = read_table(self.sources_path)
         return inc, src, p1 + p2
 
     def read_candidates(self) -> tuple[pd.DataFrame | None, list[Problem]]:
         """The extraction file (review queue) as raw strings."""
+        self.settle()
         return read_table(self.candidates_path)
 
     def transaction(self, candidates_path: Path | None = None) -> "transaction":

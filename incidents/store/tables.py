@@ -67,7 +67,9 @@ def _binary_kind(raw: bytes) -> str:
         return "it is UTF-16; re-save it as 'CSV UTF-8'"
     if head.startswith(b"PK\x03\x04") or head.startswith(b"\xd0\xcf\x11\xe0"):
         return "it is a spreadsheet workbook, not a CSV; save it as 'CSV UTF-8'"
-    if raw.count(b"\x00") > max(16, len(raw) // 1000):
+    lines = raw.split(b"\n")
+    with_nul = sum(1 for line in lines if b"\x00" in line)
+    if with_nul > max(1, len(lines) // 10):  # NULs all over the file, not in a cell or two
         return "it is binary or UTF-16"
     return ""
 
@@ -109,6 +111,8 @@ def parse_csv(text: str, file: str) -> tuple[pd.DataFrame | None, list[Problem]]
                               expected="a header row of comma-separated column names")]
     header = [_clean_name(h) for h in header]
     n = len(header)
+    if _quote_then_text(text):  # the fast parsers drop such quotes silently: read row by row, which reports it
+        return _parse_slow(text, file, header)
     frame = _parse_arrow(text, n)
     if frame is not None and ("\n\n" not in text and "\r\r" not in text and "\n\r" not in text
                               or _fields_match(text, pd.concat([pd.DataFrame([header]), frame]), n)):
@@ -126,6 +130,18 @@ def parse_csv(text: str, file: str) -> tuple[pd.DataFrame | None, list[Problem]]
     frame.columns = header
     frame.index = pd.RangeIndex(len(frame))
     return _finish_header(frame, header, file, [] if len(frame) else [_header_only(file)])
+
+
+# A quote with text on both sides ('"closed" then text', 'x"y'): in valid CSV a quote inside a quoted cell
+# is doubled and a quoted cell ends at a comma or a line end. pandas' and pyarrow's parsers keep such a
+# cell with its quotes silently dropped, so a file holding one is read row by row (Python's csv module,
+# strict), which reports the cell; a harmless literal quote in an unquoted cell only costs speed.
+_QUOTE_THEN_TEXT = re.compile(r'(?<=[^,\r\n"])"(?=[^,\r\n"])')
+_QUOTE_THEN_TEXT_B = re.compile(rb'(?<=[^,\r\n"])"(?=[^,\r\n"])')
+
+
+def _quote_then_text(text: str) -> bool:
+    return '"' in text and _QUOTE_THEN_TEXT.search(text) is not None
 
 
 # Files smaller than this go straight to pandas' C parser: pyarrow's start-up is not worth it.
@@ -175,7 +191,7 @@ def _read_fast(raw: bytes, file: str) -> tuple[pd.DataFrame, list[Problem]] | No
     """read_table's fast path for a large, clean file, straight from the bytes (no decoding of the
     whole text). None whenever any check of `decode` or `parse_csv` could report something: the
     caller then runs them as usual."""
-    if len(raw) < ARROW_MIN_BYTES or b"\x00" in raw or raw.isspace():
+    if len(raw) < ARROW_MIN_BYTES or b"\x00" in raw or raw.isspace() or _QUOTE_THEN_TEXT_B.search(raw):
         return None
     import pyarrow as pa
 
@@ -323,7 +339,9 @@ def _parse_slow(text: str, file: str, header: list[str] | None = None) -> tuple[
                                              'enclosed in "...", with each " inside it doubled)'))
             # Resume on the line after the bad record began (after its last line for a mid-record error).
             records_seen = True
-            resume = start + 1 if "end of data" in str(exc) else max(start + 1, base + reader.line_num)
+            # Resume on the line after the one the bad record began on, whatever the error: a quote left open
+            # may have swallowed the lines after it, and each of those must be read (or reported) again.
+            resume = start + 1
             base = resume
             reader = csv.reader(iter(lines[resume:]), strict=True)
             continue

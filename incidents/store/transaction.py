@@ -22,7 +22,8 @@ import pandas as pd
 
 from ..errors import Problem, WriteRefused
 from ..schema import CANDIDATES_FILE, INCIDENTS, SOURCES, Table
-from .files import LOCK_TIMEOUT, locked, write_bytes_atomic, write_table
+from . import journal
+from .files import LOCK_TIMEOUT, locked
 from .tables import read_table, table_bytes, table_path
 
 HEADER_ONLY = "file has a header but no data rows"
@@ -67,19 +68,20 @@ class Transaction:
 
     def write(self, sources: pd.DataFrame | None = None, incidents: pd.DataFrame | None = None,
               candidates: pd.DataFrame | None = None) -> list[str]:
-        """Replace the given tables, in this order: ledger, incidents, extraction file."""
+        """Replace the given tables as one step (ledger, incidents, extraction file, in that order)."""
+        files = []
         if sources is not None:
-            write_table(sources, table_path(self.directory, SOURCES), SOURCES)
+            files.append((table_path(self.directory, SOURCES), table_bytes(sources, SOURCES)))
             self.sources = sources
-            self.written.append(SOURCES.file)
         if incidents is not None:
-            write_table(incidents, table_path(self.directory, INCIDENTS), INCIDENTS)
+            files.append((table_path(self.directory, INCIDENTS), table_bytes(incidents, INCIDENTS)))
             self.incidents = incidents
-            self.written.append(INCIDENTS.file)
         if candidates is not None:
-            write_bytes_atomic(self.candidates_path, table_bytes(candidates))
+            files.append((self.candidates_path, table_bytes(candidates)))
             self._candidates = candidates
-            self.written.append(self.candidates_path.name)
+        if files:
+            journal.commit(self.directory, files)
+            self.written += [t.name for t, _ in files]
         return self.written
 
 
@@ -93,6 +95,7 @@ def transaction(directory: Path, candidates_path: Path | None = None,
         stack.enter_context(locked(directory, timeout))
         if candidates_path.parent.resolve() != directory.resolve():
             stack.enter_context(locked(candidates_path.parent, timeout))
+        journal.recover(directory)  # a writer killed earlier: finish or undo its commit first
         inc, p1 = read_or_empty(table_path(directory, INCIDENTS), INCIDENTS)
         src, p2 = read_or_empty(table_path(directory, SOURCES), SOURCES)
         refused = blocking(p1 + p2)

@@ -6,11 +6,12 @@ the page can say what it ignored.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import date
 from typing import Mapping
 
-from ..schema import DATE_PRECISIONS, EVENT_TYPES, GEO_PRECISIONS, ORIGINS
+from ..schema import DATE_PRECISIONS, EARLIEST_DATE, EVENT_TYPES, GEO_PRECISIONS, ORIGINS
 from .filters import FilterState
 from .params import (AGGS, ALL, LANES, PRESETS, Q_AGG, Q_CANDIDATES, Q_FROM, Q_INCIDENT, Q_LANES, Q_MIN_KILLED, Q_MULTI,
                      Q_PRESET, Q_TEXT, Q_TO, UNKNOWN_GEO)
@@ -55,21 +56,36 @@ def _values(params: Mapping, key: str) -> list[str]:
     return [str(x) for x in v] if isinstance(v, (list, tuple)) else [str(v)]
 
 
-def _date(text: str) -> date | None:
-    try:
-        return date.fromisoformat(text.strip())
-    except (ValueError, AttributeError):
+def _date(params: Mapping, key: str, today: date, warn: list[str]) -> date | None:
+    """A date parameter within EARLIEST_DATE..today; anything else is dropped (or clamped) with a warning."""
+    text = (_values(params, key) or [""])[0].strip()
+    if not text:
         return None
+    try:
+        value = date.fromisoformat(text) if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text) else None
+    except ValueError:
+        value = None
+    if value is None:
+        warn.append(f"{key}={text!r} is not a date (YYYY-MM-DD) and was ignored")
+        return None
+    if value < EARLIEST_DATE:
+        warn.append(f"{key}={text!r} is before {EARLIEST_DATE.isoformat()}; {EARLIEST_DATE.isoformat()} used")
+        return EARLIEST_DATE
+    if value > today:
+        warn.append(f"{key}={text!r} is in the future; today ({today.isoformat()}) used")
+        return today
+    return value
 
 
-def from_query(params: Mapping, opts: dict[str, list[str]] | None = None) -> FilterState:
+def from_query(params: Mapping, opts: dict[str, list[str]] | None = None, today: date | None = None) -> FilterState:
     """Rebuild a state from query parameters. Unknown or invalid values are dropped, never fatal;
     each drop is described in `state.warnings` so the page can say what it ignored."""
     d = FilterState()
+    today = today or date.today()
     warn: list[str] = []
     kw: dict = {}
     preset = (_values(params, Q_PRESET) or [d.preset])[0]
-    start, end = _date((_values(params, Q_FROM) or [""])[0]), _date((_values(params, Q_TO) or [""])[0])
+    start, end = _date(params, Q_FROM, today, warn), _date(params, Q_TO, today, warn)
     if preset not in PRESETS:
         warn.append(f"unknown date preset {preset!r}")
         preset = d.preset
@@ -97,7 +113,7 @@ def from_query(params: Mapping, opts: dict[str, list[str]] | None = None) -> Fil
         kw[attr] = tuple(good)
     mk = (_values(params, Q_MIN_KILLED) or [""])[0]
     if mk:
-        if mk.isdigit():
+        if re.fullmatch(r"[0-9]{1,9}", mk):  # ASCII digits only: '²' is a digit to str.isdigit, not to int()
             kw["min_killed"] = int(mk)
         else:
             warn.append(f"min_killed={mk!r} is not a whole number")

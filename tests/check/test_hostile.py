@@ -64,6 +64,14 @@ REQUIRED = {
     "HTML and script in text": ["text-html-script", "url-data-scheme", "source-url-invalid"],
     "right-to-left and Cyrillic text": ["text-cyrillic-rtl", "text-bidi-override"],
     "very long ids": ["id-too-long", "id-invalid-characters"],
+    # issue 17 (red-team round two)
+    "a quote left open swallows the next row": ["quote-open-swallows-next-row"],
+    "a closed quote then text": ["quote-closed-then-text"],
+    "many NULs in one cell": ["nul-many-in-one-cell"],
+    "ids with spaces around them": ["id-surrounding-spaces"],
+    "formulas after Unicode spaces": ["formula-after-unicode-space"],
+    "noncharacters a workbook cannot hold": ["text-noncharacter"],
+    "source paths outside the article folders": ["url-path-traversal"],
 }
 
 
