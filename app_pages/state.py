@@ -8,6 +8,7 @@ from datetime import date
 
 import streamlit as st
 
+from incidents.schema import EARLIEST_DATE
 from incidents.view import query
 from incidents.view.filters import FilterState
 
@@ -28,7 +29,10 @@ URL_WARNINGS = "_url_warnings"
 def preset_dates(preset: str, today: date, first: date, start=None, end=None) -> tuple[date, date]:
     """What the date widget shows for a preset (the resolved window, or the data's span for 'all')."""
     lo, hi = FilterState(preset=preset, start=start, end=end).date_range(today)
-    return (lo or min(first, today), hi or today)
+    lo, hi = lo or min(first, today), hi or today
+    # the widget refuses values outside EARLIEST_DATE..today (a link may hold any date): show them clamped
+    clamp = lambda d: min(max(d, EARLIEST_DATE), today)  # noqa: E731
+    return clamp(lo), clamp(hi)
 
 
 def seed(state: FilterState, today: date, first: date) -> None:

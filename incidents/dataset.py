@@ -17,7 +17,7 @@ from .check import bad_rows, check_dataset
 from .derive import derive_geography, derive_ledger, type_incidents, type_sources
 from .errors import Problem
 from .geo import Geography
-from .store import FileStore
+from .store import FileStore, articles
 from .store import cache as load_cache
 from .vector import isin
 
@@ -101,10 +101,11 @@ def _candidate_claims(cand: pd.DataFrame, incident_ids: pd.Series) -> pd.DataFra
     """Ledger-shaped rows: what each candidate's article claims, about `incident_ids` (one per candidate)."""
     get = lambda c: cand[c] if c in cand else pd.Series("", index=cand.index, dtype=str)  # noqa: E731
     article = get("source_file")
+    cited = article.map(articles.ref)
     return pd.DataFrame({
         "incident_id": incident_ids if len(cand) else pd.Series(dtype=str),
         "source_name": get("source_outlet").where(get("source_outlet") != "", "article " + article),
-        "url": get("source_url").where(get("source_url") != "", article),
+        "url": get("source_url").where(get("source_url") != "", cited),
         "published": get("source_published"),
         "claim_date": get("event_date"), "claim_location": get("location"),
         "claim_killed": get("killed"), "claim_injured": get("injured"),

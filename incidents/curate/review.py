@@ -86,11 +86,9 @@ def article_ref(row: dict, data_dir: Path | None = None) -> str:
     if url:
         return url
     name = str(row.get("source_file") or "").strip()
-    if not name:
-        return ""
-    if data_dir is not None and store.articles.find(name, [Path(data_dir) / "articles"]):
+    if data_dir is not None and name and "/" not in name and store.articles.find(name, [Path(data_dir) / "articles"]):
         return f"articles/{name}"
-    return f"seeds/{name}"
+    return store.articles.ref(name)
 
 
 def new_incident_row(row: dict, overrides: dict | None = None, data_dir: Path | None = None) -> pd.DataFrame:

@@ -52,6 +52,15 @@ def read_text(path: Path) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+def ref(name: str) -> str:
+    """How the ledger cites an article file kept with the project: 'seeds/<file>' for the seed articles,
+    'articles/<year>/<month>/<file>' for fetched ones (the only relative sources the schema accepts)."""
+    name = str(name or "").strip().lstrip("/")
+    if not name or name.startswith(("seeds/", "articles/")):
+        return name
+    return f"articles/{name}" if "/" in name else f"seeds/{name}"
+
+
 def find(name: str, roots: list[Path]) -> Path | None:
     """The article file `name` (as recorded in extracted.csv) inside one of `roots`, or None.
 

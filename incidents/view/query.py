@@ -57,7 +57,7 @@ def _values(params: Mapping, key: str) -> list[str]:
 
 
 def _date(params: Mapping, key: str, today: date, warn: list[str]) -> date | None:
-    """A date parameter within EARLIEST_DATE..today; anything else is dropped (or clamped) with a warning."""
+    """A date parameter, EARLIEST_DATE or later; anything else is dropped (or raised to it) with a warning."""
     text = (_values(params, key) or [""])[0].strip()
     if not text:
         return None
@@ -71,10 +71,7 @@ def _date(params: Mapping, key: str, today: date, warn: list[str]) -> date | Non
     if value < EARLIEST_DATE:
         warn.append(f"{key}={text!r} is before {EARLIEST_DATE.isoformat()}; {EARLIEST_DATE.isoformat()} used")
         return EARLIEST_DATE
-    if value > today:
-        warn.append(f"{key}={text!r} is in the future; today ({today.isoformat()}) used")
-        return today
-    return value
+    return value  # a date after today is harmless in a filter; the page's date widget shows today instead
 
 
 def from_query(params: Mapping, opts: dict[str, list[str]] | None = None, today: date | None = None) -> FilterState:

@@ -170,7 +170,8 @@ def test_bad_query_values_are_dropped_with_warnings(dash):
                             "border": ["XXX-YYY"], "from": "2025-13-40"}, opts)
     assert s.event_types == ("armed_clash",)
     assert s.preset == "all" and s.min_killed == 0 and s.lanes == "type" and s.borders == ()
-    assert len(s.warnings) == 4
+    assert len(s.warnings) == 5  # the impossible date is named too
+    assert "from='2025-13-40' is not a date (YYYY-MM-DD) and was ignored" in s.warnings
 
 
 def test_dates_in_query_imply_custom_and_are_ordered():
