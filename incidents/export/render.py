@@ -3,10 +3,21 @@
 One warm kaleido server per process, every call serialised by a lock: kaleido 1.x's sync server
 hands results back through one shared queue, so two threads exporting at once can receive each
 other's images (see docs/stack-notes). Never downloads a browser: when Chromium is missing we say so.
+
+Exports stay offline. Chromium's own services (sign-in, component updates, the default search
+engine's start page) reach for the network even with every documented switch off, so both launches
+(kaleido's and the PDF printer's) go through one wrapper script that (1) maps every host name to
+"not found" (`--host-resolver-rules`: no DNS query is ever made) and turns background networking off,
+and (2) where the system allows it, starts Chromium in a private network namespace (`unshare --net`)
+that has no interface but a down loopback, so nothing it tries can leave the machine. kaleido gives no
+way to pass switches, hence a wrapper given to it as the browser path.
 """
 
 from __future__ import annotations
 
+import functools
+import os
+import shlex
 import shutil
 import subprocess
 import tempfile
@@ -27,8 +38,43 @@ CHROMIUM_PDF_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--no-first
                       "--disable-extensions", "--disable-dev-shm-usage", "--hide-scrollbars",
                       "--no-pdf-header-footer")
 
+OFFLINE_FLAGS = ("--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
+                 "--disable-background-networking", "--disable-domain-reliability",
+                 "--disable-client-side-phishing-detection", "--no-pings", "--dns-prefetch-disable",
+                 "--disable-extensions", "--disable-default-apps", "--no-default-browser-check",
+                 "--disable-component-update", "--disable-sync")
+
 _lock = threading.Lock()
 _server_started = False
+_wrapper: dict[str, str] = {}
+
+
+@functools.cache
+def private_network() -> bool:
+    """Whether this system lets us start a process in a new, empty network namespace."""
+    unshare = shutil.which("unshare")
+    if not unshare or os.name != "posix":
+        return False
+    try:
+        return subprocess.run([unshare, "--net", "--", "true"], capture_output=True, timeout=10).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+
+
+def offline_chromium(path: str) -> str:
+    """A launcher for `path` that keeps Chromium off the network (see the module docstring); made once
+    per process in a private temporary folder. On systems without a POSIX shell, `path` itself."""
+    if os.name != "posix":
+        return path
+    if path not in _wrapper:
+        folder = Path(tempfile.mkdtemp(prefix="bw-chromium-"))
+        script = folder / "chromium-offline"
+        prefix = "unshare --net -- " if private_network() else ""
+        script.write_text("#!/bin/sh\nexec " + prefix + shlex.quote(path) + " "
+                          + " ".join(shlex.quote(f) for f in OFFLINE_FLAGS) + ' "$@"\n', encoding="utf-8")
+        script.chmod(0o700)
+        _wrapper[path] = str(script)
+    return _wrapper[path]
 
 
 def chromium_path() -> str | None:
@@ -65,7 +111,7 @@ def render(fig: go.Figure, fmt: str, width: int = 1200, height: int = 800, scale
     global _server_started
     with _lock:
         if not _server_started:
-            kaleido.start_sync_server(path=path, mathjax=False, silence_warnings=True)
+            kaleido.start_sync_server(path=offline_chromium(path), mathjax=False, silence_warnings=True)
             _server_started = True
         return kaleido.calc_fig_sync(fig, opts={"format": fmt, "width": width, "height": height, "scale": scale})
 
@@ -84,7 +130,7 @@ def html_to_pdf(document: str, timeout: float = PDF_TIMEOUT) -> bytes:
     try:
         src, out = work / "brief.html", work / "brief.pdf"
         src.write_text(document, encoding="utf-8")
-        cmd = [chromium, *CHROMIUM_PDF_FLAGS, f"--user-data-dir={work / 'profile'}", f"--print-to-pdf={out}",
+        cmd = [offline_chromium(chromium), *CHROMIUM_PDF_FLAGS, f"--user-data-dir={work / 'profile'}", f"--print-to-pdf={out}",
                src.as_uri()]
         try:
             proc = subprocess.run(cmd, capture_output=True, timeout=timeout, cwd=work,
