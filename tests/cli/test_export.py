@@ -173,3 +173,10 @@ def test_missing_chromium_says_so_plainly(tmp_path):
     assert _subprocess("export", "data", "--out", str(tmp_path / "d.csv"), env=env).returncode == 0
     p = _subprocess("brief", "--out", str(tmp_path / "b.html"), "--no-charts", env=env)
     assert p.returncode == 0 and "Sources (" in (tmp_path / "b.html").read_text(encoding="utf-8")
+
+
+def test_a_bad_link_is_a_plain_error_not_a_traceback(capsys, tmp_path):
+    code, out, err = run(capsys, "export", "data", "--out", str(tmp_path / "x.csv"),
+                         "--link", "http://127.0.0.1:8501/?min_killed=%C2%B2&from=2026-02-30")
+    assert code == 1 and "Traceback" not in out + err
+    assert "min_killed='²' is not a whole number" in err and "from='2026-02-30' is not a date" in err

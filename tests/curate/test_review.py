@@ -206,3 +206,41 @@ def test_page_says_what_is_new_since_the_last_visit(setup, monkeypatch):
     assert n and any(f"{n} new candidates fetched since the review page was last opened" in i.value for i in at.info)
     assert any(label.startswith("[NEW · UNREVIEWED]") for label in at.selectbox(key="candidate").options)
     assert (data / ".last_review_visit").read_text(encoding="utf-8") > "2026-11-27T00:00:00+00:00"
+
+
+def test_page_never_shows_a_file_outside_the_article_folders(setup, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    data, path, frame = setup
+    monkeypatch.setenv("BORDERWATCH_DATA", str(data))
+    secret = data.parent / "secret.txt"
+    secret.write_text("TOP SECRET LINE", encoding="utf-8")
+    queue = review.load_candidates(path)
+    first = queue.iloc[0]["incident_id"]
+    queue.loc[queue["incident_id"] == first, "source_file"] = "../secret.txt"
+    queue.to_csv(path, index=False)
+    for name in ("../secret.txt", "../../../../etc/os-release", str(secret)):
+        assert review.article_file({"source_file": name}, [data / "articles", data]) is None
+    at = AppTest.from_file(str(ROOT / "app_pages" / "review.py"), default_timeout=30).run()
+    assert not at.exception and at.selectbox(key="candidate").value == first
+    shown = " ".join(m.value for m in at.markdown) + " ".join(t.value for t in at.text)
+    assert "TOP SECRET" not in shown
+
+
+def test_candidate_text_is_never_markdown(setup, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    data, path, frame = setup
+    monkeypatch.setenv("BORDERWATCH_DATA", str(data))
+    queue = review.load_candidates(path)
+    first = queue.iloc[0]["incident_id"]
+    hostile = "![](http://evil.example/p.png) **bold** :red[red] $x^2$ <img src=x>"
+    queue.loc[queue["incident_id"] == first, ["review_reason", "confidence", "source_outlet"]] = [hostile, "**0.9**", hostile]
+    queue.to_csv(path, index=False)
+    at = AppTest.from_file(str(ROOT / "app_pages" / "review.py"), default_timeout=30).run()
+    assert not at.exception
+    rendered = [w.value for w in at.warning] + [c.value for c in at.caption] + [i.value for i in at.info]
+    warning = next(v for v in rendered if "needs review" in v)
+    for escaped in ("\\!\\[\\]\\(http\\://evil", "\\*\\*bold\\*\\*", "\\:red\\[red\\]", "\\$x\\^2\\$", "\\<img"):
+        assert escaped in warning, escaped
+    assert not any("](http://evil" in v for v in rendered)  # no live image or link anywhere

@@ -15,7 +15,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from browser_support import ROOT, open_dashboard, streamlit_server, wait_idle
+from browser_support import JS_CHARTS_DRAWN, ROOT, open_dashboard, streamlit_server, wait_idle
 from incidents import charts, dataset, periods
 from incidents.view import filters, query
 from incidents.schema import REVIEWED
@@ -275,3 +275,14 @@ def test_clicking_a_map_marker_filters_the_table(opened, dash_url, dash_ds):
     assert re.search(r"Table limited to the \d+ incidents selected", info.inner_text())
     page.get_by_role("button", name="Clear selection").click()
     info.wait_for(state="detached", timeout=20_000)
+
+
+@pytest.mark.parametrize("query", ["from=1900-01-01", "from=0001-01-01", "to=2099-12-31", "min_killed=%C2%B2",
+                                   "from=2026-02-30"])
+def test_a_bad_link_parameter_is_ignored_with_a_notice_and_the_page_renders(opened, dash_url, query):
+    page, _, _ = opened(dash_url + "/?border=all&" + query)
+    page.wait_for_function(JS_CHARTS_DRAWN, timeout=30_000)  # both charts drawn: the page did not stop
+    text = page.evaluate("() => document.body.innerText")
+    assert "Traceback" not in text and "StreamlitAPIException" not in text
+    if query != "to=2099-12-31":  # a later 'to' is no error: the date box shows today
+        assert "Link parameter ignored" in text
