@@ -17,11 +17,13 @@ from ..view.filters import FOCUS_BORDER
 from . import palette as P
 from .labels import border_label
 
-def _line_xy(geoms, tolerance: float) -> tuple[np.ndarray, np.ndarray]:
+def _line_xy(geoms, tolerance: float, holes: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """Lon and lat arrays (NaN between parts) for the outlines of polygons or the lines themselves.
 
     Float arrays, not lists: plotly validates them without a per-value Python loop and ships them to
-    the browser as compact binary, which keeps every rerun of the page fast.
+    the browser as compact binary, which keeps every rerun of the page fast. For a fill, pass
+    holes=False: plotly fills each ring on its own, and a hole's (counter-clockwise) ring would fill
+    the rest of the globe.
     """
     lons: list = []
     lats: list = []
@@ -30,7 +32,7 @@ def _line_xy(geoms, tolerance: float) -> tuple[np.ndarray, np.ndarray]:
         if g.geom_type in ("Polygon", "MultiPolygon"):
             # d3-geo (plotly) fills the spherical complement of a counter-clockwise ring: exteriors clockwise
             g = shapely.orient_polygons(g, exterior_cw=True)
-            parts = [r for poly in getattr(g, "geoms", [g]) for r in (poly.exterior, *poly.interiors)]
+            parts = [r for poly in getattr(g, "geoms", [g]) for r in (poly.exterior, *(poly.interiors if holes else ()))]
         else:
             parts = list(getattr(g, "geoms", [g]))
         for part in parts:
@@ -48,7 +50,7 @@ def base_layers() -> dict:
     for f in countries:
         g = shapely.geometry.shape(f["geometry"])
         code = f["properties"]["iso_a3"]
-        out["countries"][code] = _line_xy([g], 0.01)
+        out["countries"][code] = _line_xy([g], 0.01, holes=False)
         rp = g.representative_point() if code not in ("CHN", "IRN", "KAZ", "PAK") else None
         if rp is not None:
             out["labels"][code] = (f["properties"]["name"], rp.x, rp.y)
@@ -93,7 +95,8 @@ def base_traces(labels: bool = True, shading: list | None = None) -> list[go.Sca
     emphasised) and, unless `labels` is False (the map then places its own), country labels."""
     layers = base_layers()
     traces: list[go.Scattergeo] = []
-    for code, (lons, lats) in layers["countries"].items():
+    # the focus countries last: their fill lies over any neighbour's (enclaves such as Vorukh included)
+    for code, (lons, lats) in sorted(layers["countries"].items(), key=lambda kv: kv[0] in ("AFG", "TJK")):
         traces.append(go.Scattergeo(
             lon=lons, lat=lats, mode="lines", fill="toself", name=code, showlegend=False, hoverinfo="skip",
             fillcolor=P.FOCUS_FILL if code in ("AFG", "TJK") else P.LAND_FILL,

@@ -12,7 +12,6 @@ BORDER_LON = (67.0, 75.4)
 BORDER_LAT = (36.2, 39.2)
 MIN_SPAN_KM = 160.0  # the smallest frame (shorter side) so one point still has towns and a border around it
 PAD_PX = 46  # space between the outermost incident and the frame's edge (half a big marker plus its fan ring)
-DEFAULT_WIDTH = 1300  # px the page's map is assumed to be wide when the caller does not say
 
 
 def _merc(lat) -> np.ndarray:
@@ -75,7 +74,7 @@ class Frame:
                 "width": round(self.width), "height": round(self.height)}
 
 
-def fit(lon, lat, width: float = DEFAULT_WIDTH, height: float = 470, pad_px: float = PAD_PX,
+def fit(lon, lat, width: float = 1300, height: float = 470, pad_px: float = PAD_PX,
         min_span_km: float = MIN_SPAN_KM) -> Frame:
     """The frame that shows every point (lon, lat arrays) with `pad_px` to spare, at least `min_span_km`
     across, with the aspect of the plot area (so plotly fills it); the border frame when there is none."""

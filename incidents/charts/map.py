@@ -29,11 +29,17 @@ LEGEND_PX = 190  # the legend's column at the map's right
 MAP_HOVER_WIDTH = 44  # characters per line of the summary in a map hover (fits beside a point)
 
 
+def _legend_on(legend: bool | None, width: int | None) -> bool:
+    """The legend column is drawn when asked for, or by default when the caller says how wide the map is."""
+    return bool(width) if legend is None else bool(legend)
+
+
 def map_frame(df: pd.DataFrame, height: int = 470, width: int | None = None, lon_range=None, lat_range=None,
-              legend: bool = True) -> F.Frame:
+              legend: bool | None = None) -> F.Frame:
     """The frame a map of these incidents shows: the given ranges, else fitted to the mapped incidents
-    (cell centres above DETAIL_LIMIT), else the Tajik–Afghan border. `width` is the whole figure's."""
-    w = (width or F.DEFAULT_WIDTH) - (LEGEND_PX if legend else 0)
+    (cell centres above DETAIL_LIMIT), else the Tajik–Afghan border. `width` is the whole figure's in px
+    (less the legend column when there is one); without it the plot is taken to be as wide as high."""
+    w = (width or height) - (LEGEND_PX if _legend_on(legend, width) else 0)
     if lon_range is not None and lat_range is not None:
         return F.given(lon_range, lat_range, w if width else None, height)
     if is_aggregated(df):
@@ -49,7 +55,7 @@ def placement(df: pd.DataFrame, fr: F.Frame) -> Placement:
 
 
 def map_counts(df: pd.DataFrame, height: int = 470, width: int | None = None, lon_range=None, lat_range=None,
-               legend: bool = True) -> MapCounts:
+               legend: bool | None = None) -> MapCounts:
     """The counts a caption reports for the map `map_figure` draws with the same arguments:
     mapped of shown, distinct marker positions, and why the others are not on the map."""
     fr = map_frame(df, height, width, lon_range, lat_range, legend)
@@ -110,10 +116,10 @@ def incident_traces(df: pd.DataFrame, pl: Placement | None = None, selected_ids=
         lat = np.column_stack([moved["lat"], moved["x_lat"], np.full(len(moved), np.nan)]).ravel()
         traces.append(go.Scattergeo(lon=lon, lat=lat, mode="lines", line=dict(color=P.LEADER_LINE, width=0.8),
                                     hoverinfo="skip", showlegend=False, meta={"role": "leader"}))
-        anchors = moved.drop_duplicates(["lon", "lat"])
-        traces.append(go.Scattergeo(lon=anchors["lon"], lat=anchors["lat"], mode="markers", hoverinfo="skip",
-                                    marker=dict(size=5, color=P.LEADER_LINE, line=dict(width=1, color="white")),
-                                    showlegend=False, meta={"role": "anchor"}))
+        anchors = moved.drop_duplicates(["lon", "lat"])  # the true point: a text bullet, never an incident marker
+        traces.append(go.Scattergeo(lon=anchors["lon"], lat=anchors["lat"], mode="text", text=["•"] * len(anchors),
+                                    textposition="middle center", textfont=dict(size=14, color=P.LEADER_LINE),
+                                    hoverinfo="skip", showlegend=False, meta={"role": "anchor"}))
     hover = hover_text(d, width=MAP_HOVER_WIDTH)
     size = pd.Series(marker_size(d["killed"]), index=d.index)
     extracted = is_extracted(d)
@@ -227,16 +233,20 @@ def density_traces(df: pd.DataFrame) -> list[go.Scattergeo]:
 
 
 def map_figure(df: pd.DataFrame, height: int = 470, lon_range=None, lat_range=None, *, width: int | None = None,
-               selected_ids=None, shade: str | None = None, legend: bool = True, labels: bool = True) -> go.Figure:
+               selected_ids=None, shade: str | None = None, legend: bool | None = None,
+               labels: bool = True) -> go.Figure:
     """The border map, framed to the shown incidents. Offline: our layers only (see basemap's doc).
 
     Frame: `lon_range`/`lat_range` when given, else fitted to the mapped incidents with the aspect of
-    the plot (`width` = the figure's width in px, default 1300, minus the legend column), else the
-    Tajik–Afghan border. Up to DETAIL_LIMIT incidents each gets its own marker (co-located ones fanned
+    the plot, else the Tajik–Afghan border. Pass `width` (the figure's width in px, as the page lays it
+    out): the frame then fills it, fanned markers are spaced for it, and the legend gets a column at the
+    right (`legend` defaults to on with a width, off without; without a width the plot is taken to be
+    as wide as it is high). Up to DETAIL_LIMIT incidents each gets its own marker (co-located ones fanned
     out, see `spread.place`); above it, counts per grid cell. `selected_ids` are highlighted (the rest
     dimmed); `shade` = "incidents" or "killed" shades provinces. layout.meta holds the frame
     ({"frame": {"lon", "lat", "width", "height"}}) and the `MapCounts` ({"counts": {...}}).
     """
+    legend = _legend_on(legend, width)
     fr = map_frame(df, height, width, lon_range, lat_range, legend)
     pl = None
     if is_aggregated(df):

@@ -99,7 +99,8 @@ def _towns() -> tuple[tuple[str, float, float, int, int], ...]:
 
 def _place_text(boxes: Boxes, text: str, x: float, y: float, size: float, w: float, h: float,
                 offsets) -> tuple[str, float, float] | None:
-    """The first text position (plotly textposition) whose box fits inside the map and hits nothing."""
+    """The first of `offsets` ((textposition, dx, dy) from the point) whose text box fits inside the map and
+    hits nothing: (textposition, x, y) of the text's anchor, or None."""
     tw, th = text_box(text, size)
     for pos, dx, dy in offsets:
         x0 = x + dx - (tw / 2 if "center" in pos else tw if "left" in pos else 0)
@@ -107,18 +108,24 @@ def _place_text(boxes: Boxes, text: str, x: float, y: float, size: float, w: flo
         r = (x0, y0, x0 + tw, y0 + th)
         if r[0] >= 2 and r[1] >= 2 and r[2] <= w - 2 and r[3] <= h - 2 and not boxes.hits(r):
             boxes.rects.append(r)
-            return pos, x, y
+            return pos, x + dx, y + dy
     return None
 
 
-def _text_trace(frame: Frame, rows: list, size: float, color: str, role: str, style: str = "normal",
-                dots: bool = False) -> go.Scattergeo:
+def _text_trace(frame: Frame, rows: list, size: float, color: str, role: str, style: str = "normal") -> go.Scattergeo:
+    """Names anchored at px points: rows of (name, x, y, textposition)."""
     lon, lat = frame.lonlat([r[1] for r in rows], [r[2] for r in rows])
-    return go.Scattergeo(
-        lon=np.round(lon, 4), lat=np.round(lat, 4), text=[r[0] for r in rows], mode="markers+text" if dots else "text",
-        textposition=[r[3] for r in rows] if dots else "middle center",
-        textfont=dict(size=size, color=color, style=style), marker=dict(size=4, color="#555") if dots else None,
-        hoverinfo="skip", showlegend=False, meta={"role": role})
+    return go.Scattergeo(lon=np.round(lon, 4), lat=np.round(lat, 4), text=[r[0] for r in rows], mode="text",
+                         textposition=[r[3] for r in rows], textfont=dict(size=size, color=color, style=style),
+                         hoverinfo="skip", showlegend=False, meta={"role": role})
+
+
+def dots(frame: Frame, xs, ys, color: str = "#555", size: float = 11, role: str = "town-dots") -> go.Scattergeo:
+    """Small dots drawn as a text bullet (a text glyph, not a marker: never mistaken for an incident)."""
+    lon, lat = frame.lonlat(xs, ys)
+    return go.Scattergeo(lon=np.round(lon, 5), lat=np.round(lat, 5), text=["•"] * len(lon), mode="text",
+                         textposition="middle center", textfont=dict(size=size, color=color), hoverinfo="skip",
+                         showlegend=False, meta={"role": role})
 
 
 def label_traces(frame: Frame, obstacles: list[tuple[float, float, float]] = ()) -> list[go.Scattergeo]:
@@ -142,12 +149,13 @@ def label_traces(frame: Frame, obstacles: list[tuple[float, float, float]] = ())
             out.append(_text_trace(frame, rows, size, LABEL_COLOR[kind], f"{kind}-labels", style))
     rows = []
     for name, x, y in river_label_points(frame):
-        if _place_text(boxes, name, x, y, RIVER_FONT, w, h, [("middle center", 0, 0), ("top center", 0, -4),
-                                                             ("bottom center", 0, 4)]):
-            rows.append((name, x, y, "middle center"))
+        placed = _place_text(boxes, name, x, y, RIVER_FONT, w, h, [("middle center", 0, 0), ("top center", 0, -4),
+                                                                   ("bottom center", 0, 4)])
+        if placed:
+            rows.append((name, placed[1], placed[2], placed[0]))
     if rows:
         out.append(_text_trace(frame, rows, RIVER_FONT, LABEL_COLOR["river"], "river-labels", "italic"))
-    rows = []
+    rows, at = [], []
     limit = max(4, int(w * h / TOWN_AREA_PX))
     towns = [t for t in _towns() if frame.contains(t[1], t[2])]
     if towns:
@@ -155,16 +163,19 @@ def label_traces(frame: Frame, obstacles: list[tuple[float, float, float]] = ())
         for t, x, y in zip(towns, tx, ty):
             if len(rows) >= limit:
                 break
-            if boxes.hits((x - 2.5, y - 2.5, x + 2.5, y + 2.5)):
+            if t[4] != 0 and boxes.hits((x - 2.5, y - 2.5, x + 2.5, y + 2.5)):
                 continue
-            placed = _place_text(boxes, t[0], x, y, TOWN_FONT, w, h,
-                                 [("middle right", 5, 0), ("middle left", -5, 0), ("top center", 0, -4),
-                                  ("bottom center", 0, 4)])
+            offsets = [("middle right", 5, 0), ("middle left", -5, 0), ("top center", 0, -4), ("bottom center", 0, 4)]
+            if t[4] == 0:  # a capital is named even when incidents crowd its point: just beyond them
+                offsets += [(p, dx * k, dy * k) for k in (3, 5, 7) for p, dx, dy in offsets[:4]]
+            placed = _place_text(boxes, t[0], x, y, TOWN_FONT, w, h, offsets)
             if placed:
                 boxes.rects.append((x - 2.5, y - 2.5, x + 2.5, y + 2.5))
-                rows.append((t[0], x, y, placed[0]))
+                rows.append((t[0], placed[1], placed[2], placed[0]))
+                at.append((x, y))
     if rows:
-        out.append(_text_trace(frame, rows, TOWN_FONT, LABEL_COLOR["town"], "town-labels", dots=True))
+        out.append(dots(frame, [a[0] for a in at], [a[1] for a in at]))
+        out.append(_text_trace(frame, rows, TOWN_FONT, LABEL_COLOR["town"], "town-labels"))
     return out
 
 

@@ -15,7 +15,7 @@ from .basemap import _line_xy
 
 NOT_GIVEN = "(province not given)"
 # Light-to-mid warm greys: the event colours on top stay the loudest thing on the map; prints in grey.
-SHADES = ["#F1EEE8", "#DCD6CB", "#C2B9A9", "#A39886", "#857A68"]
+SHADES = ["#E6DFD0", "#D2C7B1", "#BCAE92", "#A19173", "#847356"]
 MEASURES = {"incidents": "incidents", "killed": "killed (known figures)"}
 
 
@@ -74,21 +74,23 @@ def province_traces(df: pd.DataFrame, by: str = "incidents") -> list[go.Scatterg
         return []
     n = min(len(SHADES), max(1, int(t[by].max())))
     k, edges = _bins(t[by].to_numpy(float), n)
-    shades = SHADES if n == len(SHADES) else SHADES[:: max(1, len(SHADES) // n)][:n]
-    traces = []
+    shades = [SHADES[i] for i in (np.linspace(0, len(SHADES) - 1, n).round().astype(int) if n > 1 else [2])]
+    traces, titled = [], False
     for cls in range(n):
         rows = t[k == cls]
-        lo, hi = int(np.floor(edges[cls])) + (1 if cls else 1), int(np.ceil(edges[cls + 1]))
-        name = f"{lo}–{hi}" if hi > lo else f"{hi}"
+        if rows.empty:
+            continue
+        lo, hi = int(np.floor(edges[cls])) + 1, int(np.floor(edges[cls + 1]))
         lons, lats = [], []
         for p in rows["province"]:
-            x, y = _line_xy([shapes[p][1]], 0.01)
+            x, y = _line_xy([shapes[p][1]], 0.01, holes=False)
             lons.append(x)
             lats.append(y)
         traces.append(go.Scattergeo(
-            lon=np.concatenate(lons) if lons else [None], lat=np.concatenate(lats) if lats else [None],
-            mode="lines", fill="toself", fillcolor=shades[cls], line=dict(width=0.5, color=shades[-1]),
-            name=name, legendgroup="shade", legendrank=500 + cls, showlegend=bool(lons),
-            legendgrouptitle=dict(text=f"<b>Provinces: {html(MEASURES[by])}</b>") if cls == 0 else None,
-            hoverinfo="skip", meta={"role": "province-shade", "by": by, "provinces": rows["province"].tolist()}))
+            lon=np.concatenate(lons), lat=np.concatenate(lats), mode="lines", fill="toself", fillcolor=shades[cls],
+            line=dict(width=0.5, color=SHADES[-1]), name=f"{lo}–{hi}" if hi > lo else f"{hi}", legendgroup="shade",
+            legendrank=500 + cls, showlegend=True, hoverinfo="skip",
+            legendgrouptitle=None if titled else dict(text=f"<b>Provinces: {html(MEASURES[by])}</b>"),
+            meta={"role": "province-shade", "by": by, "provinces": rows["province"].tolist()}))
+        titled = True
     return traces
