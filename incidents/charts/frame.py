@@ -103,12 +103,16 @@ def fit(lon, lat, width: float = 1300, height: float = 470, pad_px: float = PAD_
     return Frame(lon_r, lat_r, float(width), float(height))
 
 
+PRINT_WIDTH = 1050  # px of the print export's map (1100 px page less its margins)
+
+
 def given(lon_range, lat_range, width: float | None = None, height: float = 470) -> Frame:
-    """A frame from explicit ranges; without a width, the area is taken to have the box's own aspect."""
+    """A frame from explicit ranges. Without a width (the print export's call) the area is taken to be
+    PRINT_WIDTH px wide with the box's own aspect, as the export lays it out."""
     lon_range = (float(lon_range[0]), float(lon_range[1]))
     lat_range = (float(lat_range[0]), float(lat_range[1]))
     if width is None:
         dx = math.radians(lon_range[1] - lon_range[0])
         dy = float(_merc(lat_range[1]) - _merc(lat_range[0]))
-        width = height * dx / dy
+        width, height = PRINT_WIDTH, PRINT_WIDTH * dy / dx
     return Frame(lon_range, lat_range, float(width), float(height))

@@ -35,7 +35,7 @@ def _legend_on(legend: bool | None, width: int | None) -> bool:
 
 
 def map_frame(df: pd.DataFrame, height: int = 470, width: int | None = None, lon_range=None, lat_range=None,
-              legend: bool | None = None) -> F.Frame:
+              legend: bool | None = None, cells: pd.DataFrame | None = None) -> F.Frame:
     """The frame a map of these incidents shows: the given ranges, else fitted to the mapped incidents
     (cell centres above DETAIL_LIMIT), else the Tajik–Afghan border. `width` is the whole figure's in px
     (less the legend column when there is one); without it the plot is taken to be as wide as high."""
@@ -43,7 +43,7 @@ def map_frame(df: pd.DataFrame, height: int = 470, width: int | None = None, lon
     if lon_range is not None and lat_range is not None:
         return F.given(lon_range, lat_range, w if width else None, height)
     if is_aggregated(df):
-        cells = grid_cells(df)
+        cells = grid_cells(df) if cells is None else cells
         return F.fit(cells["lon"], cells["lat"], w, height)
     d = df[mappable(df)]
     return F.fit(d["longitude"], d["latitude"], w, height)
@@ -58,14 +58,18 @@ def map_counts(df: pd.DataFrame, height: int = 470, width: int | None = None, lo
                legend: bool | None = None) -> MapCounts:
     """The counts a caption reports for the map `map_figure` draws with the same arguments:
     mapped of shown, distinct marker positions, and why the others are not on the map."""
-    fr = map_frame(df, height, width, lon_range, lat_range, legend)
     if not is_aggregated(df):
-        return placement(df, fr).counts
+        return placement(df, map_frame(df, height, width, lon_range, lat_range, legend)).counts
+    return _cell_counts(df, map_frame(df, height, width, lon_range, lat_range, legend), grid_cells(df))
+
+
+def _cell_counts(df: pd.DataFrame, fr: F.Frame, cells: pd.DataFrame) -> MapCounts:
+    """Counts of an aggregated map: incidents in the frame, and cells (the symbols a person counts)."""
     d = df[mappable(df)]
     has_xy = df["latitude"].notna() & df["longitude"].notna()
     inside = fr.contains(d["longitude"], d["latitude"])
-    cells = grid_cells(d[inside])
-    return MapCounts(len(df), int(inside.sum()), len(cells), int((~has_xy).sum()),
+    shown_cells = cells[fr.contains(cells["lon"], cells["lat"])]
+    return MapCounts(len(df), int(inside.sum()), len(shown_cells), int((~has_xy).sum()),
                      int((has_xy & df["geo_precision"].isin(NOT_MAPPED)).sum()), int((~inside).sum()))
 
 
@@ -213,9 +217,9 @@ def grid_cells(df: pd.DataFrame, deg: float = GRID_DEG) -> pd.DataFrame:
     return per.reset_index(drop=True)[cols]
 
 
-def density_traces(df: pd.DataFrame) -> list[go.Scattergeo]:
+def density_traces(df: pd.DataFrame, cells: pd.DataFrame | None = None) -> list[go.Scattergeo]:
     """One marker per grid cell, sized and coloured by the number of incidents, exact counts in the hover."""
-    cells = grid_cells(df)
+    cells = grid_cells(df) if cells is None else cells
     if cells.empty:
         return []
     hover = ("<b>" + cells["incidents"].map("{:,}".format) + " incidents</b> in this "
@@ -247,11 +251,12 @@ def map_figure(df: pd.DataFrame, height: int = 470, lon_range=None, lat_range=No
     ({"frame": {"lon", "lat", "width", "height"}}) and the `MapCounts` ({"counts": {...}}).
     """
     legend = _legend_on(legend, width)
-    fr = map_frame(df, height, width, lon_range, lat_range, legend)
+    cells = grid_cells(df) if is_aggregated(df) else None
+    fr = map_frame(df, height, width, lon_range, lat_range, legend, cells)
     pl = None
-    if is_aggregated(df):
-        marks = density_traces(df)
-        counts = map_counts(df, height, width, lon_range, lat_range, legend)
+    if cells is not None:
+        marks = density_traces(df, cells)
+        counts = _cell_counts(df, fr, cells)
     else:
         pl = placement(df, fr)
         marks = incident_traces(df, pl, selected_ids)
@@ -266,7 +271,8 @@ def map_figure(df: pd.DataFrame, height: int = 470, lon_range=None, lat_range=No
             cx, cy = fr.px(pl.clusters["lon"], pl.clusters["lat"])
             obstacles += list(zip(cx, cy, count_size(pl.clusters["n"]) / 2 + 2))
     names = label_traces(fr, obstacles) if labels else []
-    keys = legend_traces(df, pl) if legend else []
+    keys = [] if not legend else legend_traces(df, pl) if pl is not None else \
+        [t for t in legend_traces(df.iloc[0:0], None) if t.meta["group"] == "lines"]  # cells: colour = count
     fig = go.Figure(base_traces(labels=False, shading=shading) + names + scale_bar(fr) + marks + keys)
     fig.update_geos(
         visible=False,

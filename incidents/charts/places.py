@@ -26,21 +26,21 @@ def text_box(text: str, size: float) -> tuple[float, float]:
 
 
 class Boxes:
-    """Rectangles (x0, y0, x1, y1 in px) and discs already on the map, for collision tests."""
+    """Rectangles (x0, y0, x1, y1 in px) and discs (x, y, radius) already on the map, for collision tests."""
 
-    def __init__(self):
+    def __init__(self, discs=()):
         self.rects: list[tuple[float, float, float, float]] = []
-        self.discs: list[tuple[float, float, float]] = []
+        self.discs = np.asarray(list(discs), float).reshape(-1, 3)
 
     def hits(self, r: tuple[float, float, float, float]) -> bool:
         x0, y0, x1, y1 = r
         for a in self.rects:
             if x0 < a[2] and a[0] < x1 and y0 < a[3] and a[1] < y1:
                 return True
-        for cx, cy, rad in self.discs:
-            nx, ny = min(max(cx, x0), x1), min(max(cy, y0), y1)
-            if (nx - cx) ** 2 + (ny - cy) ** 2 < rad ** 2:
-                return True
+        if len(self.discs):
+            cx, cy, rad = self.discs[:, 0], self.discs[:, 1], self.discs[:, 2]
+            nx, ny = np.clip(cx, x0, x1), np.clip(cy, y0, y1)
+            return bool(((nx - cx) ** 2 + (ny - cy) ** 2 < rad ** 2).any())
         return False
 
 
@@ -132,8 +132,7 @@ def label_traces(frame: Frame, obstacles: list[tuple[float, float, float]] = ())
     """Country, province, river and town names for this frame, none overlapping one another or the
     discs in `obstacles` (x, y, radius in px: the incident markers); towns at a density the frame allows."""
     w, h = frame.box_px
-    boxes = Boxes()
-    boxes.discs = list(obstacles)
+    boxes = Boxes(obstacles)
     boxes.rects.append((0, h - 44, 30 + w / 6, h))  # the scale bar
     out = []
     for kind, size, style in (("country", COUNTRY_FONT, "normal"), ("province", PROVINCE_FONT, "italic")):

@@ -102,42 +102,37 @@ def _piles(x: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 
 class _Board:
-    """Placed discs on a grid hash, for 'is this spot free?' in constant time per neighbour."""
+    """Discs already placed (x, y, radius in px), for 'is this spot free?' against the nearby ones."""
 
-    def __init__(self, cell: float):
-        self.cell = cell
-        self.grid: dict[tuple[int, int], list[int]] = {}
-        self.xy: list[tuple[float, float, float]] = []
+    def __init__(self, capacity: int):
+        self.xyr = np.zeros((max(capacity, 1), 3))
+        self.n = 0
 
     def free(self, xs: np.ndarray, ys: np.ndarray, r: float) -> np.ndarray:
-        ok = np.ones(len(xs), bool)
-        if not self.xy:
-            return ok
-        reach = int(math.ceil((r + self.cell) / self.cell))
-        near: set[int] = set()
-        for gx in range(int(np.floor(xs.min() / self.cell)) - reach, int(np.floor(xs.max() / self.cell)) + reach + 1):
-            for gy in range(int(np.floor(ys.min() / self.cell)) - reach, int(np.floor(ys.max() / self.cell)) + reach + 1):
-                near.update(self.grid.get((gx, gy), ()))
-        if not near:
-            return ok
-        p = np.array([self.xy[k] for k in near])
-        d2 = (xs[:, None] - p[None, :, 0]) ** 2 + (ys[:, None] - p[None, :, 1]) ** 2
-        return ~((d2 < (r + p[None, :, 2] + GAP_PX) ** 2).any(axis=1))
+        if not self.n:
+            return np.ones(len(xs), bool)
+        p = self.xyr[: self.n]
+        reach = r + p[:, 2].max() + GAP_PX
+        near = p[(p[:, 0] > xs.min() - reach) & (p[:, 0] < xs.max() + reach)
+                 & (p[:, 1] > ys.min() - reach) & (p[:, 1] < ys.max() + reach)]
+        if not len(near):
+            return np.ones(len(xs), bool)
+        d2 = (xs[:, None] - near[None, :, 0]) ** 2 + (ys[:, None] - near[None, :, 1]) ** 2
+        return ~((d2 < (r + near[None, :, 2] + GAP_PX) ** 2).any(axis=1))
 
     def add(self, x: float, y: float, r: float) -> None:
-        self.grid.setdefault((int(np.floor(x / self.cell)), int(np.floor(y / self.cell))), []).append(len(self.xy))
-        self.xy.append((x, y, r))
+        self.xyr[self.n] = (x, y, r)
+        self.n += 1
 
 
-def _slots(ax: float, ay: float, r: float, step: float) -> list[tuple[np.ndarray, np.ndarray]]:
+def _slots(ax: float, ay: float, r: float, step: float):
     """Candidate centres, ring by ring: the true point, then rings of radius k*step around it."""
-    out = [(np.array([ax]), np.array([ay]))]
+    yield np.array([ax]), np.array([ay])
     for k in range(1, MAX_RINGS + 1):
         radius = k * step
         n = max(6, int(2 * math.pi * radius / (2 * r + GAP_PX)))
         a = -math.pi / 2 + (np.arange(n) + (0.5 if k % 2 == 0 else 0.0)) * 2 * math.pi / n
-        out.append((ax + radius * np.cos(a), ay + radius * np.sin(a)))
-    return out
+        yield ax + radius * np.cos(a), ay + radius * np.sin(a)
 
 
 def place(df: pd.DataFrame, frame: Frame, sizes: np.ndarray, count_above: int = COUNT_ABOVE) -> Placement:
@@ -169,7 +164,7 @@ def place(df: pd.DataFrame, frame: Frame, sizes: np.ndarray, count_above: int = 
         if i not in in_count:
             items.append((float(r[i]), float(x[i]), float(y[i]), "marker", i))
     items.sort(key=lambda t: (t[3] != "count", -t[0]))  # count symbols, then the biggest markers first
-    board = _Board(cell=2 * (max((t[0] for t in items), default=4.0)) + GAP_PX)
+    board = _Board(len(items))
     px_x, px_y = np.full(len(d), np.nan), np.full(len(d), np.nan)
     clusters = []
     for rad, ax, ay, kind, payload in items:

@@ -76,7 +76,8 @@ def layout_labels(items: list[tuple[object, float, str]], plot_px: float, rows: 
     """Place labels above the plot: items are (key, x_px, text), most important first. Each label goes
     in the lowest row where it overlaps no other label and its pointer crosses no label below; a label
     longer than LABEL_MAX_LINES, one that fits nowhere, or one repeating a neighbour's text is left out
-    (its marker keeps the full text in its hover). Returns (key, x_px, wrapped text, row, lines)."""
+    (its marker keeps the full text in its hover). A label near an end of the plot is moved in (its
+    pointer slants). Returns (key, label centre x_px, wrapped text, row, lines)."""
     placed: list[tuple] = []
     boxes: dict[int, list[tuple[float, float, str]]] = {r: [] for r in range(rows)}
     for key, x, text in items:
@@ -85,18 +86,18 @@ def layout_labels(items: list[tuple[object, float, str]], plot_px: float, rows: 
         if not wrapped or len(wrapped) > LABEL_MAX_LINES:
             continue
         w = max(len(s) for s in wrapped) * 0.56 * LABEL_FONT + 8
-        x0, x1 = x - w / 2, x + w / 2
-        if x0 < -w / 3 or x1 > plot_px + w / 3:
-            continue
-        near_same = any(t == text and abs(bx - x) < 1.5 * w for r in boxes.values() for (bx, _, t) in r)
+        cx = min(max(x, w / 2), plot_px - w / 2) if w < plot_px else plot_px / 2  # kept inside the plot's width
+        x0, x1 = cx - w / 2, cx + w / 2
+        near_same = any(t == text and abs(bx - cx) < 1.5 * w for r in boxes.values() for (bx, _, t) in r)
         if near_same:
             continue
         for r in range(rows):
             clash = any(x0 < bx + bw / 2 + 4 and bx - bw / 2 - 4 < x1 for (bx, bw, _) in boxes[r])
-            crosses = any(abs(bx - x) < bw / 2 + 2 for q in range(r) for (bx, bw, _) in boxes[q])
+            crosses = any(min(x, cx) - 2 < bx + bw / 2 and bx - bw / 2 < max(x, cx) + 2
+                          for q in range(r) for (bx, bw, _) in boxes[q])
             if not clash and not crosses:
-                boxes[r].append((x, w, text))
-                placed.append((key, x, label_text(text), r, len(wrapped)))
+                boxes[r].append((cx, w, text))
+                placed.append((key, cx, label_text(text), r, len(wrapped)))
                 break
     return placed
 

@@ -33,13 +33,13 @@ def lane_order(df: pd.DataFrame, lanes: str) -> list[str]:
     """Lanes top to bottom, only those with incidents: event types in LANE_TYPES order, or borders with
     AFG–TJK first and 'no border' last."""
     if lanes == "border":
-        present = {str(b) for b in df["border"]}
+        present = {str(b) for b in df["border"].unique()}
         order = sorted(present - {"", NO_BORDER}, key=lambda b: (b != FOCUS_BORDER, b))
         labels = [border_label(b) for b in order]
         if present & {"", NO_BORDER}:
             labels.append(NO_BORDER_LABEL)
         return labels
-    present = set(df["event_type"].astype(str))
+    present = {str(t) for t in df["event_type"].unique()}
     return [P.label(t) for t in LANE_TYPES if t in present]
 
 
@@ -134,7 +134,7 @@ def timeline_traces(df: pd.DataFrame, lanes: str = "type", showlegend: bool = Fa
 
 def strategic_annotations(df: pd.DataFrame, lanes: str = "type", limit: int = 12, *, pos: pd.DataFrame | None = None,
                           plot_px: float = 1100, lane_top_px: float = 30, day_px: float | None = None,
-                          rows: int = T.LABEL_ROWS) -> list[dict]:
+                          rows: int = T.LABEL_ROWS, x_start: pd.Timestamp | None = None) -> list[dict]:
     """Labels for strategic developments in the top lane, newest first: whole text (sub_event_type, else
     the summary) wrapped, staggered in up to three rows above the plot, each with a thin pointer to its
     marker; a label that would overlap another or repeats a neighbour's text is left to the hover."""
@@ -148,6 +148,7 @@ def strategic_annotations(df: pd.DataFrame, lanes: str = "type", limit: int = 12
         return []
     lo, hi = pos["start"].min(), pos["end"].max()
     day_px = day_px or plot_px / max((hi - lo).days + 1, 1)
+    lo = lo if x_start is None else x_start  # px are counted from the axis' first date
     x = pos.loc[sd.index, "x"]
     xp = ((x - lo).dt.total_seconds() / 86400 * day_px).to_numpy()
     text = sd["sub_event_type"].astype(str).str.strip()
@@ -156,10 +157,12 @@ def strategic_annotations(df: pd.DataFrame, lanes: str = "type", limit: int = 12
     placed = T.layout_labels(items, plot_px, rows)[:limit]
     heights = T.row_heights(placed)
     notes = []
-    for key, _, wrapped, row, _lines in sorted(placed, key=lambda p: x[p[0]]):
+    at = dict(zip(sd.index, xp))
+    for key, cx, wrapped, row, _lines in sorted(placed, key=lambda p: x[p[0]]):
         lift = lane_top_px + 8 + sum(heights[:row])
         notes.append(dict(x=x[key], y=float(pos.at[key, "y"]), xref="x", yref="y", text=wrapped, showarrow=True,
-                          arrowhead=0, arrowwidth=0.8, arrowcolor="#777", ax=0, ay=-lift, yanchor="bottom",
+                          arrowhead=0, arrowwidth=0.8, arrowcolor="#777", ax=round(cx - at[key], 1), ay=-lift,
+                          yanchor="bottom",
                           font=dict(size=T.LABEL_FONT, color="#222"), bgcolor="rgba(255,255,255,0.85)",
                           borderpad=1, meta={"row": row, "lines": _lines}))
     return notes
@@ -258,10 +261,14 @@ def timeline_figure(df: pd.DataFrame, per: pd.DataFrame | None = None, lanes: st
     sharing the date axis; ticks on period starts; row names in the lane-label column, counts on the right.
 
     Up to DETAIL_LIMIT incidents each is drawn (imprecise dates as spans, markers dodged within their
-    lane; `width` in px, default 1300, sizes that); above it, the top row is a heat strip of incidents per
+    lane; `width` in px as the page lays the figure out, default 1200, sizes that and allows more rows of
+    labels); above it, the top row is a heat strip of incidents per
     lane and period. `selected_ids` are highlighted, the rest dimmed.
     """
-    width = width or 1300
+    # Without a width (the print export, older callers) one row of labels: it fits the 46 px the export
+    # leaves between its legend and the plot. With the page's width, up to three rows as the height allows.
+    label_rows = 1 if width is None else 3 if height >= 460 else 2 if height >= 300 else 1
+    width = width or 1200
     order = lane_order(df, lanes)
     rows = 3 if per is not None else 1
     names = ROW_NAMES.get(freq, ROW_NAMES["month"])
@@ -279,14 +286,13 @@ def timeline_figure(df: pd.DataFrame, per: pd.DataFrame | None = None, lanes: st
         plot_h = max(height - top - bottom, 60)
         return plot_h * heights[0] / sum(heights) * (1 - spacing * (rows - 1))
 
-    label_rows = 3 if height >= 460 else 2 if height >= 300 else 1
     top, notes, pos = 12, [], None
     for _ in range(3):  # the labels' rows set the top margin, which sets the lanes' height: settle it
         lane_px = lane_area_px(top) / max(len(order), 1)
         pos = positions(df, lanes, order, lane_px, day_px) if len(df) and not aggregated else None
         notes = [] if pos is None else strategic_annotations(df, lanes, pos=pos, plot_px=plot_px,
                                                              lane_top_px=lane_px / 2, day_px=day_px,
-                                                             rows=label_rows)
+                                                             rows=label_rows, x_start=lo)
         need = 12 + int(sum(_row_heights(notes)))
         if need == top:
             break
@@ -312,8 +318,9 @@ def timeline_figure(df: pd.DataFrame, per: pd.DataFrame | None = None, lanes: st
                    categoryarray=list(reversed(order)), range=[-0.5, max(len(order), 1) - 0.5], fixedrange=True,
                    tickfont=dict(size=11), showgrid=False, zeroline=False),
     )
-    for k in range(len(order) - 1):  # thin separators between lanes
-        fig.add_hline(y=k + 0.5, line=dict(color="#EEE", width=1), row=1, col=1)
+    fig.layout.shapes = [dict(type="line", xref="x domain", x0=0, x1=1, yref="y", y0=k + 0.5, y1=k + 0.5,
+                              line=dict(color="#EEE", width=1), layer="below")
+                         for k in range(len(order) - 1)]  # thin separators between lanes
     if rows == 3:
         for axis, name in (("yaxis2", names[0]), ("yaxis3", names[1])):
             top_val = int(per["incidents" if axis == "yaxis2" else "killed_high"].max()) if len(per) else 0
@@ -321,9 +328,10 @@ def timeline_figure(df: pd.DataFrame, per: pd.DataFrame | None = None, lanes: st
                                     dtick=max(1, int(np.ceil(max(top_val, 1) / 3))), tickfont=dict(size=10),
                                     gridcolor="#EEE", zeroline=True, zerolinecolor="#BBB")
             dom = fig.layout[axis].domain
-            fig.add_annotation(text=name, xref="paper", yref="paper", x=0, xanchor="right", xshift=-6,
-                               y=(dom[0] + dom[1]) / 2, yanchor="middle", showarrow=False, align="right",
-                               font=dict(size=11, color="#444"))
+            notes.append(dict(text=name, xref="paper", yref="paper", x=0, xanchor="right", xshift=-6,
+                              y=(dom[0] + dom[1]) / 2, yanchor="middle", showarrow=False, align="right",
+                              font=dict(size=11, color="#444")))
+        fig.layout.annotations = notes
     ticks = T.date_ticks(lo, hi, freq, plot_px)
     fig.update_xaxes(range=[lo, hi], showgrid=True, gridcolor="#EEE", **ticks)
     if freq == "month" and ticks["dtick"] != "M1" and (hi - lo).days < 3000:  # a mark at every bar's edge

@@ -49,7 +49,8 @@ def test_development_labels_are_whole_and_never_overlap(bundled, border, size):
     for a in notes:
         lines = a.text.split("<br>")
         w = max(len(s) for s in lines) * 0.56 * T.LABEL_FONT + 8
-        x = (pd.Timestamp(a.x) - x0).days * day_px
+        x = (pd.Timestamp(a.x) - x0).days * day_px + a.ax  # the label's centre (moved in near an end)
+        assert -1 <= x - w / 2 and x + w / 2 <= (pd.Timestamp(fig.layout.xaxis.range[1]) - x0).days * day_px + 1
         boxes.append((x - w / 2, x + w / 2, a.ay, a.ay - len(lines) * T.LINE_PX))
     for i, p in enumerate(boxes):
         for q in boxes[i + 1:]:
