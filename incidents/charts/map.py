@@ -184,8 +184,9 @@ def legend_traces(df: pd.DataFrame, pl: Placement | None) -> list[go.Scattergeo]
               marker=dict(color="#777", symbol=sym, size=10, line=dict(width=1.6 if "open" in sym else 0.6, color=lc)))
     extra = []
     if pl is not None and len(pl.markers) and pl.markers["moved"].any():
-        extra.append(dict(name="shared place (markers<br>fanned out around it)", mode="lines+markers",
-                          line=dict(color=P.LEADER_LINE, width=0.8), marker=dict(size=5, color=P.LEADER_LINE)))
+        extra.append(dict(name="shared place • (markers<br>fanned out around it)", mode="markers",
+                          marker=dict(size=12, symbol="asterisk-open", color=P.LEADER_LINE,
+                                      line=dict(width=1, color=P.LEADER_LINE))))
     if pl is not None and len(pl.clusters):
         extra.append(dict(name="several incidents at one<br>place (count)", mode="markers",
                           marker=dict(size=14, color="white", line=dict(width=1.6, color="#111"))))
