@@ -1,9 +1,8 @@
-"""The base map from the bundled geography: land, province and country outlines, border lines, labels.
+"""The base map from the bundled geography: land, province and country outlines, rivers, border lines."""
 
-Offline rule: the map is a `scattergeo` whose base layers are ALL switched off and which never
-uses `locationmode`; countries, provinces and border lines are drawn as our own traces. Any plotly
-base layer or locationmode makes plotly.js fetch topojson from cdn.plot.ly, which fails offline.
-"""
+# Offline rule: the map is a `scattergeo` whose base layers are ALL switched off and which never
+# uses `locationmode`; countries, provinces, rivers and border lines are drawn as our own traces. Any
+# plotly base layer or locationmode makes plotly.js fetch topojson from cdn.plot.ly, which fails offline.
 
 from __future__ import annotations
 
@@ -18,11 +17,13 @@ from ..view.filters import FOCUS_BORDER
 from . import palette as P
 from .labels import border_label
 
-def _line_xy(geoms, tolerance: float) -> tuple[np.ndarray, np.ndarray]:
+def _line_xy(geoms, tolerance: float, holes: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """Lon and lat arrays (NaN between parts) for the outlines of polygons or the lines themselves.
 
     Float arrays, not lists: plotly validates them without a per-value Python loop and ships them to
-    the browser as compact binary, which keeps every rerun of the page fast.
+    the browser as compact binary, which keeps every rerun of the page fast. For a fill, pass
+    holes=False: plotly fills each ring on its own, and a hole's (counter-clockwise) ring would fill
+    the rest of the globe.
     """
     lons: list = []
     lats: list = []
@@ -31,7 +32,7 @@ def _line_xy(geoms, tolerance: float) -> tuple[np.ndarray, np.ndarray]:
         if g.geom_type in ("Polygon", "MultiPolygon"):
             # d3-geo (plotly) fills the spherical complement of a counter-clockwise ring: exteriors clockwise
             g = shapely.orient_polygons(g, exterior_cw=True)
-            parts = [r for poly in getattr(g, "geoms", [g]) for r in (poly.exterior, *poly.interiors)]
+            parts = [r for poly in getattr(g, "geoms", [g]) for r in (poly.exterior, *(poly.interiors if holes else ()))]
         else:
             parts = list(getattr(g, "geoms", [g]))
         for part in parts:
@@ -45,11 +46,11 @@ def _line_xy(geoms, tolerance: float) -> tuple[np.ndarray, np.ndarray]:
 def base_layers() -> dict:
     """Simplified outlines from the bundled GeoJSON: per-country polygons, province lines, borders."""
     countries = geodata.features(geodata.COUNTRIES)
-    out = {"countries": {}, "provinces": None, "borders": {}, "labels": {}}
+    out = {"countries": {}, "provinces": None, "borders": {}, "labels": {}, "rivers": {}}
     for f in countries:
         g = shapely.geometry.shape(f["geometry"])
         code = f["properties"]["iso_a3"]
-        out["countries"][code] = _line_xy([g], 0.01)
+        out["countries"][code] = _line_xy([g], 0.01, holes=False)
         rp = g.representative_point() if code not in ("CHN", "IRN", "KAZ", "PAK") else None
         if rp is not None:
             out["labels"][code] = (f["properties"]["name"], rp.x, rp.y)
@@ -57,6 +58,9 @@ def base_layers() -> dict:
     out["provinces"] = _line_xy(provinces, 0.01)
     for f in geodata.features(geodata.BORDERS):
         out["borders"][f["properties"]["pair"]] = _line_xy([shapely.geometry.shape(f["geometry"])], 0.005)
+    for f in geodata.features(geodata.RIVERS):
+        p = f["properties"]
+        out["rivers"][p["name"]] = (*_line_xy([shapely.geometry.shape(f["geometry"])], 0.005), bool(p.get("along_borders")))
     # hand-placed label points for the focus countries so they sit near the border
     out["labels"]["TJK"] = ("TAJIKISTAN", 69.6, 38.85)
     out["labels"]["AFG"] = ("AFGHANISTAN", 68.6, 36.05)
@@ -68,19 +72,41 @@ def base_layers() -> dict:
     return out
 
 
-def base_traces() -> list[go.Scattergeo]:
-    """Land fills, province and country outlines, border lines (AFG–TJK emphasised), country labels."""
+def river_traces() -> list[go.Scattergeo]:
+    """Rivers in light blue, wider where they form a border (the border line is drawn on top, so a border
+    river reads as a black line in a blue casing)."""
+    traces = []
+    for border in (False, True):
+        lons, lats = [], []
+        for lo, la, along in base_layers()["rivers"].values():
+            if along == border:
+                lons.append(lo)
+                lats.append(la)
+        if lons:
+            traces.append(go.Scattergeo(
+                lon=np.concatenate(lons), lat=np.concatenate(lats), mode="lines", name="river", showlegend=False,
+                line=dict(color=P.RIVER_LINE, width=6 if border else 1.6), hoverinfo="skip",
+                meta={"role": "river", "border_river": border}))
+    return traces
+
+
+def base_traces(labels: bool = True, shading: list | None = None) -> list[go.Scattergeo]:
+    """Land fills, [province shading], province and country outlines, rivers, border lines (AFG–TJK
+    emphasised) and, unless `labels` is False (the map then places its own), country labels."""
     layers = base_layers()
     traces: list[go.Scattergeo] = []
-    for code, (lons, lats) in layers["countries"].items():
+    # the focus countries last: their fill lies over any neighbour's (enclaves such as Vorukh included)
+    for code, (lons, lats) in sorted(layers["countries"].items(), key=lambda kv: kv[0] in ("AFG", "TJK")):
         traces.append(go.Scattergeo(
             lon=lons, lat=lats, mode="lines", fill="toself", name=code, showlegend=False, hoverinfo="skip",
             fillcolor=P.FOCUS_FILL if code in ("AFG", "TJK") else P.LAND_FILL,
             line=dict(color=P.COUNTRY_LINE, width=0.6), meta={"role": "land", "country": code}))
+    traces += shading or []
     lons, lats = layers["provinces"]
     traces.append(go.Scattergeo(lon=lons, lat=lats, mode="lines", name="provinces", showlegend=False,
                                 hoverinfo="skip", line=dict(color=P.PROVINCE_LINE, width=0.6),
                                 meta={"role": "provinces"}))
+    traces += river_traces()
     first_other = True
     for pair, (lons, lats) in layers["borders"].items():
         focus = pair == FOCUS_BORDER
@@ -91,6 +117,8 @@ def base_traces() -> list[go.Scattergeo]:
             # not hoverable: a border vertex next to an incident would steal its hover and click
             hoverinfo="skip", meta={"role": "border", "pair": pair}))
         first_other = first_other and focus
+    if not labels:
+        return traces
     names = list(layers["labels"].values())
     traces.append(go.Scattergeo(
         lon=[n[1] for n in names], lat=[n[2] for n in names], text=[n[0].upper() for n in names], mode="text",

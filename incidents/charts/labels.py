@@ -1,8 +1,7 @@
-"""How incidents read in charts, hovers, tables and briefs: dates, places, killed, border names.
+"""How incidents read in charts, hovers, tables and briefs: dates, places, killed, border names."""
 
-Every piece of data text that goes into plotly's HTML-like labels passes through `text.html` first;
-our own tags (<br>, <b>) are added after escaping.
-"""
+# Every piece of data text that goes into plotly's HTML-like labels passes through `text.html` first;
+# our own tags (<br>, <b>) are added after escaping.
 
 from __future__ import annotations
 
@@ -110,18 +109,19 @@ def killed_text(row) -> str:
     return _one(killed_texts, row)
 
 
-def hover_text(df: pd.DataFrame) -> pd.Series:
-    """One hover label per incident: date, place, type, killed, summary (all data text escaped)."""
+def hover_text(df: pd.DataFrame, width: int = 60) -> pd.Series:
+    """One hover label per incident: date, place, type, killed, summary wrapped at `width` characters
+    (all data text escaped)."""
     if df.empty:
         return pd.Series([], dtype=str, index=df.index)
     e = lambda s: _text(s).map(html)  # noqa: E731 - every piece of data text is escaped
     sub = _text(df["sub_event_type"]).str.strip()
     injured = _ints(df["injured"]).replace("0", "")
     disputed = df["disputed"].fillna(False).astype(bool) if "disputed" in df else pd.Series(False, index=df.index)
-    return ("<b>" + e(date_texts(df)) + "</b><br>" + e(place_texts(df))
+    return ("<b>" + e(date_texts(df)) + "</b><br>" + wraps(place_texts(df), width, 4)
             + "<br>type: " + e(_text(df["event_type"]).map(P.label)) + (" — " + e(sub)).where(sub != "", "")
             + "<br>killed: " + e(killed_texts(df)) + (" · injured: " + injured).where(injured != "", "")
-            + ("<br>" + wraps(_text(df["summary"])) if len(df) <= HOVER_SUMMARY_LIMIT else "")
+            + ("<br>" + wraps(_text(df["summary"]), width) if len(df) <= HOVER_SUMMARY_LIMIT else "")
             + "<br><i>" + e(_text(df["incident_id"])) + " · " + e(_text(df["origin"]))
             + np.where(disputed, " · sources disagree", "") + "</i>").astype(str)
 

@@ -1,10 +1,9 @@
-"""One colour per event type, used by every chart, the map, the legend and the filters.
+"""One colour per event type, used by every chart, the map, the legend and the filters."""
 
-Colours are the Okabe–Ito palette (Okabe & Ito 2008, "Color Universal Design"), chosen to stay
-distinguishable for the common forms of colour-vision deficiency. The palette's yellow (#F0E442)
-is left out because it disappears on a white background; strategic developments, which are not
-violence, get black and a different marker symbol so they never depend on hue alone.
-"""
+# Colours are the Okabe–Ito palette (Okabe & Ito 2008, "Color Universal Design"), chosen to stay
+# distinguishable for the common forms of colour-vision deficiency. The palette's yellow (#F0E442)
+# is left out because it disappears on a white background; strategic developments, which are not
+# violence, get black and a different marker symbol so they never depend on hue alone.
 
 from __future__ import annotations
 
@@ -51,6 +50,9 @@ PROVINCE_LINE = "#C8C8C8"
 BORDER_LINE = "#6E6E6E"
 FOCUS_BORDER = "AFG-TJK"
 FOCUS_BORDER_LINE = "#1A1A1A"
+RIVER_LINE = "#A9CBE6"  # light blue: a border river shows as a blue casing around the border line
+LEADER_LINE = "#4A4A4A"  # thin line from a fanned marker back to its true point
+SELECTED_LINE = "#111111"
 
 assert set(EVENT_COLORS) == set(EVENT_TYPES), "every event type needs a colour"
 assert set(EVENT_SYMBOLS) == set(EVENT_TYPES), "every event type needs a symbol"

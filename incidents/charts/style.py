@@ -1,9 +1,8 @@
-"""Shared chart settings: template, font, and when a chart draws aggregates instead of incidents.
+"""Shared chart settings: template, font, and when a chart draws aggregates instead of incidents."""
 
-Pure plotly: never import streamlit in charts/ (importing it changes plotly's default template), and
-never open files here (the base map comes from `incidents.store.geodata`). Every figure sets its
-template explicitly.
-"""
+# Pure plotly: never import streamlit in charts/ (importing it changes plotly's default template), and
+# never open files here (the base map comes from `incidents.store.geodata`). Every figure sets its
+# template explicitly.
 
 from __future__ import annotations
 
@@ -22,3 +21,14 @@ DENSITY_SCALE = "Cividis"  # sequential, readable with colour-vision deficiencie
 def is_aggregated(df: pd.DataFrame) -> bool:
     """True when a chart of these incidents draws aggregates instead of one mark per incident."""
     return len(df) > DETAIL_LIMIT
+DIM = 0.22  # opacity of the incidents not selected while a selection is shown
+
+
+def is_extracted(df: pd.DataFrame) -> pd.Series:
+    """Records a person has not reviewed yet: machine-extracted or marked unreviewed (drawn hollow with a dot)."""
+    out = pd.Series(False, index=df.index)
+    if "origin" in df:
+        out |= df["origin"].astype(str).eq("extracted")
+    if "review_status" in df:
+        out |= df["review_status"].astype(str).eq("unreviewed")
+    return out

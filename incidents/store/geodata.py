@@ -11,7 +11,9 @@ import pandas as pd
 from .. import config
 
 COUNTRIES, PROVINCES, BORDERS = "countries.geojson", "provinces.geojson", "borders.geojson"
+RIVERS = "rivers.geojson"  # Natural Earth river centre lines clipped to the region (map drawing only)
 GAZETTEER = "gazetteer.csv"
+BORDER_DISTRICTS = "border_districts.csv"
 
 
 def geo_file(name: str) -> Path:
@@ -19,7 +21,7 @@ def geo_file(name: str) -> Path:
 
 
 def features(name: str) -> list[dict]:
-    """The features of a bundled GeoJSON file (countries, provinces or borders)."""
+    """The features of a bundled GeoJSON file (countries, provinces, borders or rivers)."""
     return _features(str(geo_file(name)))
 
 
@@ -39,6 +41,20 @@ def gazetteer_table(path: Path | None = None) -> pd.DataFrame:
 def _gazetteer(path: str) -> pd.DataFrame:
     return pd.read_csv(path, dtype={"geonames_id": "str", "admin1": "str"}, keep_default_na=False,
                        na_values={"latitude": [""], "longitude": [""], "population": [""]})
+
+
+def district_seats() -> pd.DataFrame:
+    """Seats of the border districts (data/geo/border_districts.csv): country_code, admin1, district,
+    seat, seat_geonames_id, seat_latitude, seat_longitude; only rows whose seat has a point."""
+    return _district_seats(str(geo_file(BORDER_DISTRICTS)))
+
+
+@cache
+def _district_seats(path: str) -> pd.DataFrame:
+    t = pd.read_csv(path, dtype=str, keep_default_na=False)
+    t = t[(t["seat"] != "") & (t["seat_latitude"] != "")][
+        ["country_code", "admin1", "district", "borders", "seat", "seat_geonames_id", "seat_latitude", "seat_longitude"]]
+    return t.astype({"seat_latitude": float, "seat_longitude": float}).reset_index(drop=True)
 
 
 def fingerprint() -> list[str]:
