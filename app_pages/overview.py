@@ -1,7 +1,8 @@
-"""The main dashboard page: sidebar filters, headline figures, map, timeline, table and incident detail.
+"""The main dashboard page: filters, headline figures, map and timeline side by side, the latest incidents
+and the provinces, downloads, the table and one incident's detail.
 
-Layout only: filtering, aggregation, tables and figures live in incidents/ (view/, charts/, export/);
-widget state and the URL in app_pages/state.py. Filter state is mirrored into the URL (shareable links).
+Layout only: filtering, figures, tables and words live in incidents/ (view/, charts/, export/); widget
+state and the URL in app_pages/state.py; the download buttons in app_pages/exports.py.
 """
 
 from __future__ import annotations
@@ -9,37 +10,36 @@ from __future__ import annotations
 import hashlib
 from dataclasses import replace
 from datetime import date
-from functools import partial
 
 import pandas as pd
 import streamlit as st
 
+from app_pages import exports
 from app_pages import state as S
 from app_pages.common import footer, load
 from incidents import charts
 from incidents.charts import palette as P
-from incidents.charts.legend import legend_svg
-from incidents.export import brief, render
-from incidents.export import data as data_export
-from incidents.export import figures as fe
-from incidents.export.words import default_base_url
 from incidents.schema import EARLIEST_DATE, GEO_PRECISION_MEANING, REVIEWED, country_name
 from incidents.text import markdown as md_escape
-from incidents.view import filters, headline, tables
+from incidents.view import aggregate, filters, headline, tables
 from incidents.view.views import make_view
 
-PLOTLY_CONFIG = {"displaylogo": False, "scrollZoom": True,
-                 "modeBarButtonsToRemove": ["toImage", "sendDataToCloud"]}
+# Scroll zoom off: the mouse wheel scrolls the page; the map zooms with its own buttons.
+PLOTLY_CONFIG = {"displaylogo": False, "scrollZoom": False,
+                 "modeBarButtonsToRemove": ["toImage", "sendDataToCloud", "lasso2d"]}
+MAP_W, MAP_H = 600, 380  # the map's size as laid out between 1280 and 1400 px (fans and legend are spaced for it)
+TL_W, TL_H = 400, 380
+LATEST = 8
 K = S.K
 
 ds = load()
 df_all = ds.incidents
 today = date.today()
 
-# Layout only (a constant, no data): tighter top padding so map and timeline fit a 1280x800 screen.
-st.html("<style>[data-testid='stMainBlockContainer']{padding-top:3.6rem;padding-bottom:2rem;padding-left:2rem;padding-right:2rem}"
-        "[data-testid='stSidebarUserContent']{padding-top:1rem}</style>")
-st.markdown("### borderwatch · security incidents on Central Asia's borders")
+# Layout only (a constant, no data): tight top so headline, map and timeline fit a 1280x720 screen.
+st.html("<style>[data-testid='stMainBlockContainer']{padding-top:3.2rem;padding-bottom:2rem;padding-left:1.6rem;"
+        "padding-right:1.6rem}[data-testid='stSidebarUserContent']{padding-top:0.6rem}"
+        "[data-testid='stMetric']{padding:0}[data-testid='stMetricValue']{font-size:1.6rem}</style>")
 if df_all.empty:
     st.warning("No incidents to show. Put `incidents.csv` and `sources.csv` in `./data` or point the "
                "`BORDERWATCH_DATA` environment variable at a data directory.")
@@ -51,30 +51,33 @@ if df_all.empty:
 opts = filters.options(df_all)
 data_first = df_all["event_date"].min().date()
 
-
 # --- 1. state: from the URL on a fresh session, else from the widgets ---------------------------
 ss = st.session_state
 S.start(opts, set(df_all["incident_id"]), today, data_first)
 
 # --- 2. sidebar filters --------------------------------------------------------------------------
 sb = st.sidebar
+sb.button("Reset filters", on_click=S.on_reset, args=(today, data_first), width="stretch",
+          help="Back to the opening view: the last 365 days on the Tajik–Afghan border")
 sb.segmented_control("Period", list(filters.PRESETS), key=K["preset"], format_func=filters.PRESET_LABELS.get,
                      required=True, on_change=S.on_preset, args=(today, data_first),
-                     help="Rolling windows end today; 'Custom' keeps the dates you pick.")
+                     help="Rolling windows end today; 'Custom' keeps the dates you pick. A new view opens on "
+                          "the last 365 days; 'All' shows every date.")
 sb.date_input("Date range", key=K["dates"], min_value=EARLIEST_DATE, max_value=today, on_change=S.on_dates,
               format="YYYY-MM-DD")
 sb.multiselect("Border", opts["borders"], key=K["borders"], format_func=charts.border_label,
                placeholder="All borders",
                help="Starts on the Tajik–Afghan border (AFG–TJK). Clear it to see every border.")
-sb.image(legend_svg(columns=2, width=290))
 sb.multiselect("Event type", opts["event_types"], key=K["event_types"], format_func=P.label,
                placeholder="All types")
+sb.multiselect("Sub-event type", opts["sub_event_types"], key=K["sub_event_types"], placeholder="Any",
+               help="The finer description curators give (e.g. 'drone strike on smugglers')")
 sb.text_input("Search", key=K["text"], placeholder="words in summaries and sources",
               help="Searches summaries, places, actors, tags and the sources ledger (outlet, address, quote, "
                    "note). All words must match; use \"quotes\" for a phrase. Case and accents are ignored.")
 sb.toggle("Include unreviewed machine-extracted candidates", key=K["candidates"],
           help="Candidates read by machine from articles and not yet reviewed are drawn hollow and listed with "
-               "status 'unreviewed'. They are never added to any figure.")
+               "status 'UNREVIEWED candidate'. They are never added to any figure.")
 with sb.expander("Place, actor, casualties, precision", expanded=False):
     st.multiselect("Country", opts["countries"], key=K["countries"],
                    format_func=lambda c: f"{c} · {country_name(c)}", placeholder="All countries")
@@ -89,190 +92,165 @@ with sb.expander("Place, actor, casualties, precision", expanded=False):
     st.multiselect("Date precision", opts["date_precisions"], key=K["date_precisions"], placeholder="Any")
     st.multiselect("Place precision", opts["geo_precisions"], key=K["geo_precisions"], placeholder="Any",
                    help="; ".join(f"{k}: {v}" for k, v in GEO_PRECISION_MEANING.items()))
-sb.button("Reset filters", on_click=S.on_reset, args=(today, data_first), width="stretch")
 
 state = S.current()
 ss[S.SAVED] = state
 
-
 for w in ss.pop(S.URL_WARNINGS, ()):  # shown once, on the run that opened the link
     st.warning(f"Link parameter ignored: {md_escape(w)}")
 
-# --- 3. filter ---------------------------------------------------------------------------------
+# --- 3. filter, and the headline --------------------------------------------------------------------
 view = make_view(ds, state, today)  # the same function the exports, the brief and the benchmarks use
-shown, undated = view.shown, view.undated
-
+shown, selected = view.shown, [i for i in state.selected if i in set(view.shown["incident_id"])]
 n_reviewed = int(df_all["review_status"].isin(REVIEWED).sum())
-st.markdown(f"Showing **{len(view.reviewed)}** of {n_reviewed} reviewed records · data through {view.as_of}")
+st.markdown("##### borderwatch · security incidents on Central Asia's borders")
+st.markdown(f"Showing **{len(view.reviewed)}** of {n_reviewed} reviewed records · {view.start} – {view.end} · "
+            f"data through {view.as_of}")
 
-# --- 4. headline figures (reviewed records only; unknown shown as unknown) ------------------------
 h = view.headline
 figs = {f.label: f for f in headline.figures(h, len(view.candidates), view.as_of)}
-cols = st.columns(5)
+cols = st.columns([1.25, 1.2, 0.8, 0.8, 0.95])
 inc = figs["Incidents"]
 if h.change:
     ch = h.change
     pct = f" ({ch.pct:+.0f}%)" if ch.pct is not None else ""
-    cols[0].metric("Incidents", inc.value, delta=f"{ch.delta:+d}{pct} vs previous period", delta_color="inverse",
-                   help=f"{inc.note}. {figs['Change on previous period'].note}.")
+    cols[0].metric("Incidents", inc.value, delta=f"{ch.delta:+d}{pct}", delta_color="inverse",
+                   delta_description="vs previous period", help=f"{inc.note}. {figs['Change on previous period'].note}.")
 else:
-    cols[0].metric("Incidents", inc.value, help=f"{inc.note}. Pick a bounded date range to compare with the "
-                                                "previous period.")
+    cols[0].metric("Incidents", inc.value, help=f"{inc.note}. Pick a bounded period to compare with the one before.")
 for col, label in zip(cols[1:], ("Strategic developments", "Killed", "Injured", "Since last incident")):
-    f = figs[label]
-    col.metric(label, f.value, help=f.note)
-notes = [f"Killed: {figs['Killed'].note}", f"Injured: {figs['Injured'].note}",
-         f"Data through {view.as_of}"]
-if view.candidates is not None and len(view.candidates):
+    col.metric(label, figs[label].value, help=figs[label].note)
+notes = [headline.coverage_line(h)]
+if len(view.candidates):
     notes.append(f"{len(view.candidates)} unreviewed machine-extracted candidates drawn hollow, in no figure")
-st.caption(" · ".join(notes))
+st.caption(" · ".join(n for n in notes if n))
 
-# --- 5. map and timeline (linked selection) ---------------------------------------------------
+# --- 4. map and timeline, linked: a selection on either is highlighted on both, kept in the URL -----
 epoch = ss.get(S.EPOCH, 0)
 map_key, tl_key = f"map-{state.key()}-{epoch}", f"timeline-{state.key()}-{epoch}"
-start, end = view.start, view.end
-
-left, right = st.columns([1, 1], gap="small")
+left, right = st.columns([0.6, 0.4], gap="small")
 with left:
-    map_fig = charts.map_figure(shown, height=420)
-    map_event = st.plotly_chart(map_fig, key=map_key, on_select="rerun", selection_mode=("points", "box", "lasso"),
+    map_fig = charts.map_figure(shown, height=MAP_H, width=MAP_W, selected_ids=selected or None,
+                                shade=None if state.shade == "none" else state.shade, legend=True)
+    map_event = st.plotly_chart(map_fig, key=map_key, on_select="rerun", selection_mode=("points", "box"),
                                 config=PLOTLY_CONFIG, theme=None)
-    map_exports = st.container()  # filled below, once the view is complete
-    on_map = int(charts.mappable(shown).sum())
-    if charts.is_aggregated(shown):
-        st.caption(f"{on_map:,} of {len(shown):,} shown incidents mapped, counted per {charts.GRID_DEG:g}° cell "
-                   f"(hover for exact counts) · narrow the filters to {charts.DETAIL_LIMIT:,} or fewer to see "
-                   "and select individual incidents · thick line: AFG–TJK border")
-    else:
-        st.caption(f"{on_map} of {len(shown)} shown incidents mapped · thick line: AFG–TJK border · size: killed · "
-                   "hollow marker in a halo: only district, province or border stretch known · scroll to zoom, "
-                   "drag to pan, click or box-select to filter the table")
+    counts = charts.MapCounts(**map_fig.layout.meta["counts"])
+    m1, m2 = st.columns([0.64, 0.36], vertical_alignment="center")
+    m1.caption(counts.caption() + " · drag to pan · click or box-select to select")
+    unmapped = shown[~charts.mappable(shown)]
+    if len(unmapped):
+        m2.button(f"List the {len(unmapped)} unmapped", key="list_unmapped", width="stretch",
+                  on_click=S.select, args=(list(unmapped["incident_id"]),),
+                  help="Select the shown incidents that are not on the map and list them in the table below")
 with right:
     controls = st.container(horizontal=True, gap="small")
     controls.segmented_control("Timeline lanes", filters.LANES, key=K["lanes"], required=True,
-                         format_func=lambda v: f"by {v}", label_visibility="collapsed",
+                               format_func=lambda v: f"by {v}", label_visibility="collapsed",
                                help="Timeline lanes: one per event type or one per border")
     controls.segmented_control("Counts per", filters.AGGS, key=K["agg"], required=True,
-                         format_func=lambda v: f"{v}ly", label_visibility="collapsed",
-                               help="Counts and killed per week or per month (the bars below the timeline)")
-    lanes = ss.get(K["lanes"]) or "type"
-    agg = ss.get(K["agg"]) or "month"
+                               format_func=lambda v: f"{v}ly", label_visibility="collapsed",
+                               help="Incidents and killed per week or per month (the rows below the lanes)")
+    lanes, agg = ss.get(K["lanes"]) or "type", ss.get(K["agg"]) or "month"
     if (lanes, agg) != (state.lanes, state.agg):  # a lane or period switch made in this very run
         view = make_view(ds, replace(state, lanes=lanes, agg=agg), today)
-    per = view.per
-    tl_fig = charts.timeline_figure(shown, per, lanes, agg, (start, end), height=372)
+    tl_fig = charts.timeline_figure(shown, view.per, lanes, agg, (view.start, view.end), height=TL_H - 40,
+                                    width=TL_W, selected_ids=selected or None)
     tl_event = st.plotly_chart(tl_fig, key=tl_key, on_select="rerun", selection_mode=("points", "box"),
                                config=PLOTLY_CONFIG, theme=None)
-    timeline_exports = st.container()
-    coarse = int(per["coarse"].sum()) if per is not None else 0
-    st.caption(("Top: incidents per lane and " + agg + " (darker = fewer) · " if charts.is_aggregated(shown) else
-                "Bar with hollow marker: date known only to the week or month · ") + "below: incidents per "
-               f"{agg} by type, ◆ killed (whisker: sources' low–high)."
-               + (f" {coarse} incidents dated more coarsely than a {agg} are counted in their first {agg}."
-                  if coarse else ""))
+    st.caption("Hollow marker on a bar: date known only to the week or month · below: incidents and killed per "
+               f"{agg}, reviewed records only")
 ss[S.CHART_KEYS] = {"map": map_key, "timeline": tl_key}
 
-# --- 5b. exports of exactly this view (rendered only when a button is clicked) --------------------
-xview = view
-can_render = render.available()
-NO_CHROMIUM = ("Chart and PDF exports need Chromium, which is not installed on this server "
-               "(`apt-get install chromium`). Data downloads and the HTML brief still work.")
+picked = list(dict.fromkeys(charts.selected_ids(map_fig, map_event) + charts.selected_ids(tl_fig, tl_event)))
+if picked and picked != ss.get("_last_picked"):  # a new selection on a chart: highlight it everywhere
+    ss["_last_picked"] = picked
+    S.select(picked)
+    st.rerun()
+if not picked:
+    ss["_last_picked"] = []
 
+# --- 5. the latest incidents, and the provinces ----------------------------------------------------------
+latest_col, prov_col = st.columns([0.55, 0.45], gap="medium")
+with latest_col:
+    st.markdown("**Latest incidents**")
+    latest = tables.latest(view.reviewed, LATEST)
+    latest_event = st.dataframe(tables.latest_table(latest), hide_index=True, width="stretch", key="latest",
+                                on_select="rerun", selection_mode="single-row",
+                                height=min(38 + 35 * len(latest), 320),
+                                column_config={"date": st.column_config.DateColumn("date", format="YYYY-MM-DD",
+                                                                                   width=90),
+                                               "place": st.column_config.TextColumn("place", width=170),
+                                               "type": st.column_config.TextColumn("type", width=150),
+                                               "killed": st.column_config.TextColumn("killed", width=50),
+                                               "sources": st.column_config.NumberColumn("sources", width=60)})
+    rows = (latest_event or {}).get("selection", {}).get("rows", []) if hasattr(latest_event, "get") else []
+    if rows and rows[0] < len(latest) and ss.get("_latest_pick") != latest["incident_id"].iloc[rows[0]]:
+        ss["_latest_pick"] = latest["incident_id"].iloc[rows[0]]
+        ss[K["incident"]] = ss["_latest_pick"]
+        S.select([ss["_latest_pick"]])
+with prov_col:
+    st.markdown("**Provinces**")
+    st.segmented_control("Shade the map by", list(filters.SHADES), key=K["shade"], required=True,
+                         format_func={"none": "no shading", "incidents": "shade by incidents",
+                                      "killed": "shade by killed"}.get,
+                         label_visibility="collapsed", help="Shade the map's provinces by incidents or people killed")
+    provinces = charts.province_table(aggregate.violent(view.reviewed))
+    by = "killed" if state.shade == "killed" else "incidents"
+    ranked = tables.province_rows(provinces, by, state.provinces)
+    prov_event = st.dataframe(ranked, hide_index=True, width="stretch", key=f"provinces-{state.key()}",
+                              on_select="rerun", selection_mode="single-row", height=min(38 + 35 * len(ranked), 320),
+                              column_config={
+                                  "filter": st.column_config.TextColumn("filter", width=40,
+                                                                        help="✓: in the province filter"),
+                                  "killed": st.column_config.TextColumn("killed", help="Sum of the known figures"),
+                                  "known": st.column_config.TextColumn(
+                                      "known", help="Incidents with a killed figure, of all in the province")})
+    st.caption(f"Ranked by {by} (reviewed incidents; killed counts known figures only). Click a province to add it "
+               "to the filter, or to take it out.")
+    rows = (prov_event or {}).get("selection", {}).get("rows", []) if hasattr(prov_event, "get") else []
+    if rows and rows[0] < len(ranked) and ranked["province"].iloc[rows[0]] != tables.NOT_GIVEN:
+        S.toggle_province(ranked["province"].iloc[rows[0]])
+        st.rerun()
 
-def chart_downloads(row, chart: str, label: str) -> None:
-    """PNG (2x, for slides), SVG and PDF of a chart with its title, filters, sources and credits."""
-    row.caption(label, width="content")
-    for fmt, text in (("png", "PNG"), ("svg", "SVG"), ("pdf", "PDF")):
-        row.download_button(text, data=partial(fe.export_chart, chart, xview, fmt),
-                            file_name=fe.file_name(chart, xview, fmt), mime=render.FORMATS[fmt],
-                            on_click="ignore", key=f"dl-{chart}-{fmt}", type="tertiary", disabled=not can_render,
-                            help=f"{fe.CHART_LABELS[chart]} as {text}" + (" at 2x scale" if fmt == "png" else "")
-                                 + ", with title, filters, data-as-of, sources and map credits"
-                                 + ("" if can_render else ". Unavailable: Chromium is not installed on this server."))
+# --- 6. downloads of exactly this view (made only when a button is clicked) ------------------------
+row = exports.row()
+exports.charts(row, view, "map", "Map")
+exports.charts(row, view, "timeline", "· timeline")
+exports.charts(row, view, "aggregate", f"· per {agg}")
+exports.data_and_brief(view)
 
-
-def export_row(where):
-    return where.container(horizontal=True, gap="small", vertical_alignment="center")
-
-
-row = export_row(map_exports)
-chart_downloads(row, "map", "Export map")
-row = export_row(timeline_exports)
-chart_downloads(row, "timeline", "Export timeline")
-chart_downloads(row, "aggregate", f"· per {agg}")
-if not can_render:
-    map_exports.caption(NO_CHROMIUM)
-
-
-selected = list(dict.fromkeys(charts.selected_ids(map_fig, map_event) + charts.selected_ids(tl_fig, tl_event)))
-
-# --- 6. table -------------------------------------------------------------------------------------
+# --- 7. table --------------------------------------------------------------------------------------
+selected = list(ss.get(S.SELECTED) or [])
 table, matched = tables.table_rows(shown, selected)
 if selected:
     t1, t2 = st.columns([4, 1])
-    t1.info(f"Table limited to the {matched} incidents selected on the map or timeline.")
+    t1.info(f"Table limited to the {matched} selected incidents (highlighted on the map and the timeline).")
     t2.button("Clear selection", on_click=S.clear_selection, width="stretch")
-if matched > len(table):  # the browser table stays fast; downloads below carry every row
-    st.caption(f"Table: the {len(table):,} most recent of {matched:,} incidents. Narrow the filters, or "
-               "download the CSV / Excel below for all of them.")
-view = tables.incident_table(table)
+if matched > len(table):  # the browser table stays fast; downloads above carry every row
+    st.caption(f"Table: the {len(table):,} most recent of {matched:,} records. Narrow the filters, or "
+               "download the CSV / Excel above for all of them.")
 table_key = "table-" + hashlib.sha1("|".join(table["incident_id"]).encode()).hexdigest()[:10]
 ss[S.CHART_KEYS]["table"] = table_key
 table_event = st.dataframe(
-    view, hide_index=True, width="stretch", height=min(38 + 35 * len(view), 320), key=table_key, placeholder="",
-    on_select="rerun", selection_mode="single-row",
+    tables.incident_table(table), hide_index=True, width="stretch", height=min(38 + 35 * len(table), 320),
+    key=table_key, placeholder="", on_select="rerun", selection_mode="single-row",
     column_config={
-        "date": st.column_config.DateColumn("date", format="YYYY-MM-DD"),
+        "date": st.column_config.DateColumn("date", format="YYYY-MM-DD", width=90),
+        "type": st.column_config.TextColumn("type", width=150),
+        "place": st.column_config.TextColumn("place", width=240),
+        "origin": st.column_config.TextColumn("origin", width=75),
         "killed": st.column_config.TextColumn("killed", help="Best estimate; blank when no source gives a figure"),
         "injured": st.column_config.TextColumn("injured", help="Best estimate; blank when no source gives a figure"),
         "status": st.column_config.TextColumn("status", help="UNREVIEWED candidates are machine-extracted, never counted"),
         "summary": st.column_config.TextColumn("summary", width="large"),
     })
-
-
-dl = st.container(horizontal=True, gap="small", vertical_alignment="center")
-dl.caption(f"Download the {len(shown)} shown incidents:", width="content")
-dl.download_button("CSV", data=partial(data_export.to_csv_bytes, shown), file_name=fe.file_name("incidents", xview, "csv"),
-                   mime="text/csv", on_click="ignore", key="dl-data-csv", icon=":material/download:",
-                   help="UTF-8 CSV; cells a spreadsheet would run as formulas are neutralised")
-dl.download_button("GeoJSON", data=partial(data_export.geojson_bytes, shown),
-                   file_name=fe.file_name("incidents", xview, "geojson"), mime="application/geo+json",
-                   on_click="ignore", key="dl-data-geojson", icon=":material/download:",
-                   help="One point per located incident, every field as a property")
-dl.download_button("Excel", data=partial(data_export.to_xlsx_bytes, shown, ds.sources),
-                   file_name=fe.file_name("incidents", xview, "xlsx"),
-                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                   on_click="ignore", key="dl-data-xlsx", icon=":material/download:",
-                   help="Sheets: incidents, their sources ledger, a guide to the columns")
-br = st.container(horizontal=True, gap="small", vertical_alignment="center")
-br.caption("Brief of this view (period, filters, headline figures, charts, incidents, sources):", width="content")
-paper = br.segmented_control("Paper", ["a4", "letter"], default="a4", key="x_paper", required=True,
-                             format_func={"a4": "A4", "letter": "Letter"}.get,
-                             label_visibility="collapsed", help="Paper size of the brief") or "a4"
-base_url = default_base_url()
-if can_render:
-    br.download_button("Download brief", data=partial(brief.build_pdf, xview, paper, base_url),
-                       file_name=fe.file_name("brief", xview, "pdf"), mime="application/pdf", on_click="ignore",
-                       key="dl-brief-pdf", type="primary", icon=":material/picture_as_pdf:",
-                       help="PDF: period and filters, headline figures, timeline, map, incidents with numbered "
-                            "sources, the sources' URLs, credits and a link back to this view")
-br.download_button("HTML version" if can_render else "Download brief (HTML)",
-                   data=partial(lambda v, p, u, c: brief.build_html(v, p, u, with_charts=c).encode("utf-8"),
-                                xview, paper, base_url, can_render),
-                   file_name=fe.file_name("brief", xview, "html"), mime="text/html", on_click="ignore",
-                   key="dl-brief-html", icon=":material/download:",
-                   help="The same brief as one self-contained HTML file (no external requests)"
-                        + ("" if can_render else "; without charts, which need Chromium"))
-if not can_render:
-    st.caption(NO_CHROMIUM)
-
 rows = (table_event or {}).get("selection", {}).get("rows", []) if hasattr(table_event, "get") else []
-picked = table["incident_id"].iloc[rows[0]] if rows and rows[0] < len(table) else None
-if picked and ss.get("_last_table_pick") != (table_key, picked):
-    ss[K["incident"]] = picked
-ss["_last_table_pick"] = (table_key, picked)
+picked_row = table["incident_id"].iloc[rows[0]] if rows and rows[0] < len(table) else None
+if picked_row and ss.get("_last_table_pick") != (table_key, picked_row):
+    ss[K["incident"]] = picked_row
+ss["_last_table_pick"] = (table_key, picked_row)
 
-# --- 7. detail --------------------------------------------------------------------------------------
+# --- 8. detail ---------------------------------------------------------------------------------------
 choices, labels = tables.detail_choices(table, df_all, ss.get(K["incident"]) or "")
 st.selectbox("Incident detail", list(labels), key=K["incident"], format_func=labels.get)
 chosen = ss.get(K["incident"]) or ""
@@ -304,8 +282,14 @@ if len(match):
                 + "; cells that differ from the record are highlighted")
     claims = tables.claims_table(r, src, pend)
     st.dataframe(tables.styled_differences(claims, r), hide_index=True, width="stretch", column_config={
-        "link": st.column_config.LinkColumn("link", display_text="open", help="Only http(s) addresses are links"),
-        "quote": st.column_config.TextColumn("quote", width="large"),
+        "source": st.column_config.TextColumn("source", width=140, pinned=True),
+        "date": st.column_config.TextColumn("date", width=100),
+        "place": st.column_config.TextColumn("place", width=220),
+        "killed": st.column_config.TextColumn("killed", width=55),
+        "injured": st.column_config.TextColumn("injured", width=60),
+        "quote": st.column_config.TextColumn("quote", width=300),
+        "link": st.column_config.LinkColumn("link", display_text="open", width=50,
+                                            help="Only http(s) addresses are links"),
     })
     with st.expander("Every field of the record"):
         st.dataframe(tables.fields_table(r), hide_index=True, width="stretch", height=420)

@@ -18,8 +18,11 @@ K = {
     "provinces": "f_provinces", "event_types": "f_types", "actors": "f_actors", "min_killed": "f_min_killed",
     "origins": "f_origins", "date_precisions": "f_dprec", "geo_precisions": "f_gprec", "text": "f_text",
     "lanes": "f_lanes", "agg": "f_agg", "incident": "f_incident", "candidates": "f_cand",
+    "sub_event_types": "f_sub", "shade": "f_shade",
 }
-MULTI = ("borders", "countries", "provinces", "event_types", "actors", "origins", "date_precisions", "geo_precisions")
+MULTI = ("borders", "countries", "provinces", "event_types", "actors", "origins", "date_precisions", "geo_precisions",
+         "sub_event_types")
+SELECTED = "_selected"  # incident ids selected on a chart or in a table (not a widget: set by chart events)
 SAVED = "_filter_state"  # last FilterState, survives a visit to another page
 EPOCH = "_selection_epoch"  # bumped to clear chart selections
 CHART_KEYS = "_chart_keys"  # current widget keys of the charts and table (tests inject selections here)
@@ -48,6 +51,8 @@ def seed(state: FilterState, today: date, first: date) -> None:
     ss[K["lanes"]] = state.lanes
     ss[K["agg"]] = state.agg
     ss[K["incident"]] = state.incident
+    ss[K["shade"]] = state.shade
+    ss[SELECTED] = list(state.selected)
     ss[SAVED] = state
 
 
@@ -66,6 +71,7 @@ def current() -> FilterState:
         min_killed=int(ss.get(K["min_killed"]) or 0), text=(ss.get(K["text"]) or "").strip(),
         candidates=bool(ss.get(K["candidates"])),
         lanes=ss.get(K["lanes"]) or "type", agg=ss.get(K["agg"]) or "month", incident=ss.get(K["incident"]) or "",
+        selected=tuple(ss.get(SELECTED) or ()), shade=ss.get(K["shade"]) or "none",
     )
 
 
@@ -79,6 +85,10 @@ def start(opts: dict, known_ids: set[str], today: date, first: date) -> None:
     if initial.incident and initial.incident not in known_ids:
         initial = replace(initial, incident="",
                           warnings=initial.warnings + (f"incident {initial.incident!r} is not in the data",))
+    unknown = [i for i in initial.selected if i not in known_ids]
+    if unknown:
+        initial = replace(initial, selected=tuple(i for i in initial.selected if i in known_ids),
+                          warnings=initial.warnings + (f"selected {', '.join(map(repr, unknown))}: not in the data",))
     seed(initial, today, first)
     if initial.warnings:
         ss[URL_WARNINGS] = initial.warnings
@@ -97,6 +107,18 @@ def on_dates() -> None:
 
 def clear_selection() -> None:
     st.session_state[EPOCH] = st.session_state.get(EPOCH, 0) + 1
+    st.session_state[SELECTED] = []
+
+
+def select(ids: list[str]) -> None:
+    """Make `ids` the selection (charts highlight them, the table lists them)."""
+    st.session_state[SELECTED] = list(dict.fromkeys(ids))
+
+
+def toggle_province(name: str) -> None:
+    """Add a province to the province filter, or take it out again."""
+    chosen = list(st.session_state.get(K["provinces"]) or [])
+    st.session_state[K["provinces"]] = [p for p in chosen if p != name] if name in chosen else chosen + [name]
 
 
 def on_reset(today: date, first: date) -> None:

@@ -22,14 +22,14 @@ from incidents.view.views import make_view
 TODAY = date(2026, 11, 28)
 # name: (filter state, map size, timeline size, extra map keywords)
 VIEWS = {
-    "tjk-afg": (FilterState(), (1300, 560), (1300, 380), {}),
-    "all": (FilterState(borders=()), (1300, 560), (1300, 380), {}),
-    "afg-tkm": (FilterState(borders=("AFG-TKM",)), (1300, 560), (1300, 380), {}),
-    "all-small": (FilterState(borders=()), (1200, 480), (1200, 340), {}),
+    "tjk-afg": (FilterState(preset="all"), (1300, 560), (1300, 380), {}),
+    "all": (FilterState(preset="all", borders=()), (1300, 560), (1300, 380), {}),
+    "afg-tkm": (FilterState(preset="all", borders=("AFG-TKM",)), (1300, 560), (1300, 380), {}),
+    "all-small": (FilterState(preset="all", borders=()), (1200, 480), (1200, 340), {}),
     "kgz-tjk-week": (FilterState(borders=("KGZ-TJK",), agg="week", preset="custom", start=date(2022, 1, 1),
                                  end=date(2022, 10, 31)), (1200, 480), (1200, 380), {}),
-    "all-shaded": (FilterState(borders=()), (1300, 560), None, {"shade": "incidents"}),
-    "tjk-afg-selected": (FilterState(), (1300, 560), (1300, 380), {"select": 4}),
+    "all-shaded": (FilterState(preset="all", borders=()), (1300, 560), None, {"shade": "incidents"}),
+    "tjk-afg-selected": (FilterState(preset="all"), (1300, 560), (1300, 380), {"select": 4}),
 }
 
 

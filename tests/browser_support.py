@@ -113,9 +113,9 @@ class RequestLog:
             route.abort()
 
 
-def open_dashboard(browser, url: str, timeout_ms: int = 60_000):
+def open_dashboard(browser, url: str, timeout_ms: int = 60_000, viewport: dict | None = None):
     """New page at 1280x800 with a request log; returns (page, log, seconds from navigation to both charts)."""
-    page = browser.new_page(viewport=VIEWPORT)
+    page = browser.new_page(viewport=viewport or VIEWPORT)
     log = RequestLog()
     log.attach(page)
     t0 = time.perf_counter()

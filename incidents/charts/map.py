@@ -25,7 +25,7 @@ FOCUS_LAT = (34.9, 41.3)
 HALO_KM = {"district": 20.0, "province": 60.0, "border_area": 30.0}
 PRECISE = ("exact", "near")
 GRID_DEG = 0.2  # map cell size in degrees (~20 km) in aggregated mode
-LEGEND_PX = 190  # the legend's column at the map's right
+LEGEND_PX = 150  # the legend's column at the map's right (labels wrapped to fit it)
 MAP_HOVER_WIDTH = 44  # characters per line of the summary in a map hover (fits beside a point)
 
 
@@ -175,24 +175,25 @@ def legend_traces(df: pd.DataFrame, pl: Placement | None) -> list[go.Scattergeo]
         entry(P.label(etype), "types", "<b>Event type</b>" if k == 0 else None, 100 + k, mode="markers",
               marker=dict(color=P.color(etype), symbol=P.symbol(etype), size=10, line=dict(width=0.6, color="white")))
     kinds = [("exact or near", "circle", "white", d["geo_precision"].isin(PRECISE).any()),
-             ("district, province or<br>border area (dashed: area)", "circle-open", "#555",
+             ("district, province or<br>border area (dashed)", "circle-open", "#555",
               d["geo_precision"].isin(list(HALO_KM)).any()),
-             ("extracted, not reviewed", "circle-open-dot", "#555", is_extracted(d).any())]
+             ("extracted, not<br>reviewed", "circle-open-dot", "#555", is_extracted(d).any())]
     kinds = [k for k in kinds if k[3]]
     for k, (name, sym, lc, _) in enumerate(kinds):
-        entry(name, "place", "<b>Place known</b>" if k == 0 else None, 200 + k, mode="markers",
+        entry(name, "marks", "<b>Markers</b>" if k == 0 else None, 200 + k, mode="markers",
               marker=dict(color="#777", symbol=sym, size=10, line=dict(width=1.6 if "open" in sym else 0.6, color=lc)))
     extra = []
     if pl is not None and len(pl.markers) and pl.markers["moved"].any():
-        extra.append(dict(name="shared place • (markers<br>fanned out around it)", mode="markers",
+        extra.append(dict(name="shared place, its<br>markers fanned out", mode="markers",
                           marker=dict(size=12, symbol="asterisk-open", color=P.LEADER_LINE,
                                       line=dict(width=1, color=P.LEADER_LINE))))
     if pl is not None and len(pl.clusters):
-        extra.append(dict(name="several incidents at one<br>place (count)", mode="markers",
+        extra.append(dict(name="several incidents<br>at one place (count)", mode="markers",
                           marker=dict(size=14, color="white", line=dict(width=1.6, color="#111"))))
+    # One "Markers" section (how a marker's fill, size and placement read): the title goes on its first entry.
     for k, kw in enumerate(extra):
-        entry(kw.pop("name"), "marks", "<b>Markers</b>" if k == 0 else None, 300 + k, **kw)
-    entry("size: killed", "marks", None if extra else "<b>Markers</b>", 299, mode="markers",
+        entry(kw.pop("name"), "marks", None, 300 + k, **kw)
+    entry("size: killed", "marks", None if kinds else "<b>Markers</b>", 299, mode="markers",
           marker=dict(size=[7], color="#999", symbol="circle"))
     entry("river", "lines", "<b>Lines</b>", 400, mode="lines", line=dict(color=P.RIVER_LINE, width=4))
     return out
@@ -289,8 +290,8 @@ def map_figure(df: pd.DataFrame, height: int = 470, lon_range=None, lat_range=No
     fig.update_layout(
         template=TEMPLATE, font=FONT, height=height, margin=dict(l=0, r=LEGEND_PX if legend else 0, t=0, b=0),
         showlegend=legend, uirevision=f"map-{fr.lon[0]:.3f}-{fr.lat[0]:.3f}-{fr.lon[1]:.3f}", dragmode="pan",
-        legend=dict(x=1.0, xanchor="left", y=1.0, yanchor="top", font=dict(size=11), itemclick=False,
-                    itemdoubleclick=False, tracegroupgap=6, itemsizing="constant", bgcolor="rgba(255,255,255,0)"),
+        legend=dict(x=1.0, xanchor="left", y=1.0, yanchor="top", font=dict(size=10.5), itemclick=False,
+                    itemdoubleclick=False, tracegroupgap=3, itemsizing="constant", bgcolor="rgba(255,255,255,0)"),
         hoverlabel=dict(align="left", font=dict(size=11)),
         meta={"frame": fr.as_dict(), "counts": counts.as_dict()},
     )

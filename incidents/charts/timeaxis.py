@@ -20,7 +20,7 @@ MAX_DODGE = 0.38  # how far (in lanes) a marker may move up or down within its l
 def date_ticks(lo: pd.Timestamp, hi: pd.Timestamp, freq: str, plot_px: float) -> dict:
     """x-axis settings whose ticks fall on period starts: months (or 2, 3, 6, 12 months) for monthly
     bars, Mondays (every 1, 2 or 4 weeks) for weekly bars when that many fit, else months or years."""
-    fits = max(2, int(plot_px / 78))  # a tick label is ~70 px wide
+    fits = max(2, int(plot_px / 44))  # a two-line label ('Mar' over '2026') is ~36 px wide
     days = max((hi - lo).days, 1)
     if freq == "week":
         for weeks in (1, 2, 4):
@@ -35,7 +35,7 @@ def date_ticks(lo: pd.Timestamp, hi: pd.Timestamp, freq: str, plot_px: float) ->
         return dict(tickmode="linear", tick0="2000-01-01", dtick=f"M{step}", tickformat="%Y",
                     ticklabelmode="period" if step == 12 else "instant")
     return dict(tickmode="linear", tick0="2000-01-01", dtick=f"M{step}",
-                tickformat="%b<br>%Y" if step == 1 else "%b %Y", ticklabelmode="period" if step == 1 else "instant")
+                tickformat="%b<br>%Y", ticklabelmode="period" if step == 1 else "instant")
 
 
 def dodge(lane: np.ndarray, x_px: np.ndarray, size_px: np.ndarray, lane_px: float) -> np.ndarray:

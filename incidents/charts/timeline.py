@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -238,6 +240,16 @@ def heat_traces(df: pd.DataFrame, lanes: str = "type", freq: str = "month", orde
         meta={"role": "heat"})]
 
 
+def _left_px(names: list[str]) -> int:
+    """The lane-label column's width for these names (11 px font)."""
+    return int(max([len(s) for s in names] + [10]) * 6.4 + 18)
+
+
+def label_text_lanes(name: str, width: int = 12) -> str:
+    """A lane name on up to two lines ('strategic<br>development'); names are our constants, never data."""
+    return "<br>".join(textwrap.wrap(name, width, break_long_words=False)[:2]) if len(name) > width else name
+
+
 def _x_span(df: pd.DataFrame, per: pd.DataFrame | None, freq: str, x_range) -> tuple[pd.Timestamp, pd.Timestamp]:
     """The dates the axis shows: the given range (or the incidents' windows), widened to whole periods."""
     if x_range is not None and all(v is not None for v in x_range):
@@ -272,11 +284,7 @@ def timeline_figure(df: pd.DataFrame, per: pd.DataFrame | None = None, lanes: st
     order = lane_order(df, lanes)
     rows = 3 if per is not None else 1
     names = ROW_NAMES.get(freq, ROW_NAMES["month"])
-    left = int(max([len(s) for s in order] + [10]) * 6.4 + 18)
     right = 44 if rows == 3 else 12
-    plot_px = max(width - left - right, 200)
-    lo, hi = _x_span(df, per, freq, x_range)
-    day_px = plot_px / max((hi - lo).total_seconds() / 86400, 1)
     bottom = 34
     heights = [1.0] if rows == 1 else [0.62, 0.19, 0.19]
     spacing = 0.045 if rows == 3 else 0
@@ -285,6 +293,15 @@ def timeline_figure(df: pd.DataFrame, per: pd.DataFrame | None = None, lanes: st
     def lane_area_px(top: float) -> float:
         plot_h = max(height - top - bottom, 60)
         return plot_h * heights[0] / sum(heights) * (1 - spacing * (rows - 1))
+
+    # On a narrow figure the lane names wrap to two lines so the dates keep the width, when lanes are
+    # tall enough for two lines of 11 px text (else one line: overlapping names are worse than less width).
+    narrow = width - _left_px(order) - right < 320 and lane_area_px(48) / max(len(order), 1) >= 28
+    ticktext = [label_text_lanes(s) for s in order] if narrow else order
+    left = _left_px([line for s in ticktext for line in s.split("<br>")])
+    plot_px = max(width - left - right, 200)
+    lo, hi = _x_span(df, per, freq, x_range)
+    day_px = plot_px / max((hi - lo).total_seconds() / 86400, 1)
 
     top, notes, pos = 12, [], None
     for _ in range(3):  # the labels' rows set the top margin, which sets the lanes' height: settle it
@@ -314,7 +331,7 @@ def timeline_figure(df: pd.DataFrame, per: pd.DataFrame | None = None, lanes: st
         barmode="stack", bargap=0.15, hovermode="closest", showlegend=(lanes == "border"),
         legend=dict(orientation="h", y=1.0, yanchor="bottom", x=1.0, xanchor="right", font=dict(size=10)),
         annotations=notes, uirevision="timeline", hoverlabel=dict(align="left", font=dict(size=11)),
-        yaxis=dict(tickmode="array", tickvals=list(range(len(order) - 1, -1, -1)), ticktext=order,
+        yaxis=dict(tickmode="array", tickvals=list(range(len(order) - 1, -1, -1)), ticktext=ticktext,
                    categoryarray=list(reversed(order)), range=[-0.5, max(len(order), 1) - 0.5], fixedrange=True,
                    tickfont=dict(size=11), showgrid=False, zeroline=False),
     )

@@ -66,6 +66,8 @@ def query_from_args(args) -> dict[str, list[str]]:
         link = args.link.strip()
         query = urlsplit(link).query if "://" in link or link.startswith("/") else link.lstrip("?")
         q.update(parse_qs(query, keep_blank_values=False))
+    if not getattr(args, "link", None) and not (args.preset or args.q_from or args.q_to):
+        q[params.Q_PRESET] = [params.ALL]  # the command line's default is every date (a link keeps its own)
     if args.preset:
         q[params.Q_PRESET] = [args.preset]
         q.pop(params.Q_FROM, None)

@@ -29,17 +29,16 @@ from .. import periods
 from ..schema import DATE_PRECISIONS, EVENT_TYPES, GEO_PRECISIONS, ORIGINS
 from ..text import fold
 from ..vector import isin
-from .params import (AGGS, ALL, DEFAULT_BORDERS, FOCUS_BORDER, LANES, NO_BORDER, PRESET_LABELS,  # noqa: F401
-                     PRESETS, Q_AGG, Q_CANDIDATES, Q_FROM, Q_INCIDENT, Q_LANES, Q_MIN_KILLED, Q_MULTI, Q_PRESET,
-                     Q_TEXT, Q_TO,
-                     QUERY_KEYS, UNKNOWN_GEO)
+from .params import (AGGS, ALL, DEFAULT_BORDERS, DEFAULT_PRESET, FOCUS_BORDER, LANES, NO_BORDER,  # noqa: F401
+                     PRESET_LABELS, PRESETS, Q_AGG, Q_CANDIDATES, Q_FROM, Q_INCIDENT, Q_LANES, Q_MIN_KILLED, Q_MULTI,
+                     Q_PRESET, Q_SHADE, Q_TEXT, Q_TO, QUERY_KEYS, SHADES, UNKNOWN_GEO)
 
 
 @dataclass(frozen=True)
 class FilterState:
     """Everything that decides what the dashboard shows. Defaults = the view a new visitor gets."""
 
-    preset: str = "all"
+    preset: str = DEFAULT_PRESET
     start: date | None = None  # used when preset == "custom"
     end: date | None = None
     borders: tuple[str, ...] = DEFAULT_BORDERS
@@ -51,12 +50,15 @@ class FilterState:
     origins: tuple[str, ...] = ()
     date_precisions: tuple[str, ...] = ()
     geo_precisions: tuple[str, ...] = ()
+    sub_event_types: tuple[str, ...] = ()
     text: str = ""
     candidates: bool = False  # also draw unreviewed machine-extracted candidates (never in any total)
     # view settings (not filters, but part of a shared view)
     lanes: str = "type"
     agg: str = "month"
     incident: str = ""  # the incident whose detail is open
+    selected: tuple[str, ...] = ()  # incidents selected on a chart or in the table: highlighted, table limited
+    shade: str = "none"  # provinces on the map shaded by: none, incidents, killed
     warnings: tuple[str, ...] = field(default=(), compare=False)
 
     def date_range(self, today: date) -> tuple[date | None, date | None]:
@@ -71,7 +73,7 @@ class FilterState:
     def key(self) -> str:
         """Short stable hash of the filters (not the view settings): changes whenever the shown set may."""
         d = asdict(self)
-        for k in ("lanes", "agg", "incident", "warnings"):
+        for k in ("lanes", "agg", "incident", "selected", "shade", "warnings"):
             d.pop(k)
         return hashlib.sha1(repr(sorted(d.items())).encode()).hexdigest()[:10]
 
@@ -104,6 +106,7 @@ def options(df: pd.DataFrame) -> dict[str, list[str]]:
         "origins": list(ORIGINS),
         "date_precisions": list(DATE_PRECISIONS),
         "geo_precisions": geo or list(GEO_PRECISIONS),
+        "sub_event_types": sorted(_distinct(df["sub_event_type"]), key=str.casefold),
     }
 
 
@@ -178,6 +181,8 @@ def apply(df: pd.DataFrame, state: FilterState, today: date, sources: pd.DataFra
         keep &= isin(df["origin"], state.origins)
     if state.date_precisions:
         keep &= isin(df["date_precision"], state.date_precisions)
+    if state.sub_event_types:
+        keep &= isin(df["sub_event_type"], state.sub_event_types)
     if state.geo_precisions:
         hit = isin(df["geo_precision"], state.geo_precisions)
         keep &= (hit | (df["geo_precision"] == "")) if UNKNOWN_GEO in state.geo_precisions else hit

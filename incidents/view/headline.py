@@ -37,6 +37,22 @@ def tally_note(t: Tally, what: str) -> str:
     return f"{t.total:,} in the {t.known} of {t.of} incidents that have a {what} figure; the other {t.unknown} unknown"
 
 
+def coverage_line(h: Headline) -> str:
+    """One short line under the headline saying how much of Killed and Injured is known:
+    'Killed: figure for 5 of 6 incidents (1 unknown; sources 13–16) · Injured: figure for 2 of 6 (4 unknown)'."""
+    parts = []
+    for label, t, rng in (("Killed", h.killed, (h.killed_low, h.killed_high)), ("Injured", h.injured, (None, None))):
+        if t.of == 0:
+            continue
+        text = f"{label}: figure for {t.known} of {t.of} incidents" if t.known < t.of else \
+            f"{label}: figure for all {t.of} incidents"
+        extra = [f"{t.unknown} unknown"] if t.unknown else []
+        if rng[0] is not None and rng[1] is not None and rng[0] != rng[1]:
+            extra.append(f"sources' range {rng[0]:,}–{rng[1]:,}")
+        parts.append(text + (f" ({'; '.join(extra)})" if extra else ""))
+    return " · ".join(parts)
+
+
 def figures(h: Headline, candidates: int = 0, data_through: str = "n/a") -> list[Figure]:
     """The headline as (label, value, note) in the order the page and the brief show them."""
     out = [

@@ -2,6 +2,9 @@
 the command line builds its parser from them without loading pandas)."""
 
 PRESETS = {"all": None, "30": 30, "90": 90, "365": 365, "custom": None}
+# A new visitor sees the last twelve months: the recent picture an analyst checks first, with the change
+# on the twelve months before it; "All" is one click away (and `preset=all` in a link).
+DEFAULT_PRESET = "365"
 PRESET_LABELS = {"all": "All", "30": "30 d", "90": "90 d", "365": "365 d", "custom": "Custom"}
 FOCUS_BORDER = "AFG-TJK"
 DEFAULT_BORDERS = (FOCUS_BORDER,)
@@ -21,9 +24,13 @@ Q_MULTI = {  # FilterState field -> query parameter
     "origins": "origin",
     "date_precisions": "dprec",
     "geo_precisions": "gprec",
+    "sub_event_types": "sub",
+    "selected": "sel",  # incidents selected on the map, timeline or table (highlighted everywhere)
 }
 Q_MIN_KILLED, Q_TEXT, Q_LANES, Q_AGG, Q_INCIDENT = "min_killed", "q", "lanes", "agg", "incident"
 Q_CANDIDATES = "cand"  # cand=1: unreviewed machine-extracted candidates are drawn too (never counted)
+Q_SHADE = "shade"  # provinces on the map shaded by number of incidents or people killed
+SHADES = ("none", "incidents", "killed")
 ALL = "all"
 QUERY_KEYS = (Q_PRESET, Q_FROM, Q_TO, *Q_MULTI.values(), Q_MIN_KILLED, Q_TEXT, Q_CANDIDATES, Q_LANES, Q_AGG,
-              Q_INCIDENT)
+              Q_INCIDENT, Q_SHADE)

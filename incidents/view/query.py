@@ -11,9 +11,9 @@ from dataclasses import replace
 from datetime import date
 from typing import Mapping
 
-from ..schema import DATE_PRECISIONS, EARLIEST_DATE, EVENT_TYPES, GEO_PRECISIONS, ORIGINS
+from ..schema import DATE_PRECISIONS, EARLIEST_DATE, EVENT_TYPES, GEO_PRECISIONS, ID_PATTERN, ORIGINS
 from .filters import FilterState
-from .params import (AGGS, ALL, LANES, PRESETS, Q_AGG, Q_CANDIDATES, Q_FROM, Q_INCIDENT, Q_LANES, Q_MIN_KILLED, Q_MULTI,
+from .params import (AGGS, ALL, LANES, PRESETS, Q_AGG, Q_CANDIDATES, Q_FROM, Q_SHADE, SHADES, Q_INCIDENT, Q_LANES, Q_MIN_KILLED, Q_MULTI,
                      Q_PRESET, Q_TEXT, Q_TO, UNKNOWN_GEO)
 
 def to_query(state: FilterState) -> dict[str, str | list[str]]:
@@ -41,6 +41,8 @@ def to_query(state: FilterState) -> dict[str, str | list[str]]:
         q[Q_AGG] = state.agg
     if state.candidates:
         q[Q_CANDIDATES] = "1"
+    if state.shade != d.shade:
+        q[Q_SHADE] = state.shade
     if state.incident:
         q[Q_INCIDENT] = state.incident
     return q
@@ -103,7 +105,9 @@ def from_query(params: Mapping, opts: dict[str, list[str]] | None = None, today:
         allowed = (opts or {}).get(attr) or allowed_enums.get(attr)
         good = []
         for v in raw:
-            if allowed is not None and v not in allowed:
+            if attr == "selected" and not re.fullmatch(ID_PATTERN, v):  # ids are checked against the data by the page
+                warn.append(f"{key}={v!r} is not an incident id and was ignored")
+            elif allowed is not None and v not in allowed:
                 warn.append(f"{key}={v!r} matches nothing in the data and was ignored")
             elif v not in good:
                 good.append(v)
@@ -125,6 +129,11 @@ def from_query(params: Mapping, opts: dict[str, list[str]] | None = None, today:
     elif cand:
         warn.append(f"{Q_CANDIDATES}={cand!r} is not 1 or 0")
     kw["incident"] = (_values(params, Q_INCIDENT) or [""])[0]
+    shade = (_values(params, Q_SHADE) or [d.shade])[0]
+    if shade in SHADES:
+        kw["shade"] = shade
+    else:
+        warn.append(f"{Q_SHADE}={shade!r} is not one of {', '.join(SHADES)}")
     return replace(d, **kw, warnings=tuple(warn))
 
 

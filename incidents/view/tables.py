@@ -54,9 +54,9 @@ def incident_table(table: pd.DataFrame) -> pd.DataFrame:
         "sources": table["source_count"].astype("Int64").fillna(0).astype(int),
         "disputed": table["disputed"].map({True: "⚠ " , False: ""}).fillna("")
         + table["disputed_fields"].astype(str).str.replace("location", "place").str.replace(";", ", "),
-        "status": status_text(table),
         "origin": table["origin"].astype(str),
         "summary": table["summary"],
+        "status": status_text(table),
         "killed range": (low + "–" + high).where((low != "") & (high != "") & (low != high), ""),
         "date prec.": table["date_precision"].astype(str),
         "border": table["border"].map(charts.border_label),
@@ -90,18 +90,18 @@ def claims_table(row: pd.Series, sources: pd.DataFrame, pending: pd.DataFrame | 
     def rows(frame: pd.DataFrame, status: str) -> pd.DataFrame:
         return pd.DataFrame({
             "source": frame["source_name"].astype(str),
-            "status": status,
             "date": [_cell(v) for v in frame["claim_date"]],
             "place": frame["claim_location"].astype(str),
             "killed": [_cell(v) for v in frame["claim_killed"]],
             "injured": [_cell(v) for v in frame["claim_injured"]],
             "quote": frame["quote"].astype(str),
             "link": [safe_url(u) for u in frame["url"]],
+            "status": status,
         })
-    record = pd.DataFrame([{"source": "the record (best estimate)", "status": str(row.get("review_status", "")),
-                            "date": charts.date_text(row), "place": str(row["location"]),
-                            "killed": _cell(row["killed"]), "injured": _cell(row["injured"]), "quote": "",
-                            "link": None}])
+    record = pd.DataFrame([{"source": "the record (best estimate)", "date": charts.date_text(row),
+                            "place": str(row["location"]), "killed": _cell(row["killed"]),
+                            "injured": _cell(row["injured"]), "quote": "", "link": None,
+                            "status": str(row.get("review_status", ""))}])
     parts = [record, rows(sources, "in the ledger")]
     if pending is not None and len(pending):
         parts.append(rows(pending, "pending review"))
@@ -193,4 +193,53 @@ DIFFERS_CSS = "background-color: #fde2c8; color: #5a2a00; font-weight: 600"
 def styled_differences(claims: pd.DataFrame, row: pd.Series | None = None):
     """A pandas Styler of the claims with the differing cells marked (CSS only; the text stays text)."""
     mask = claims_differences(claims, row)
-    return claims.style.apply(lambda _: mask.replace({True: DIFFERS_CSS, False: ""}), axis=None)
+    return claims.style.apply(lambda _: mask.replace({True: DIFFERS_CSS, False: ""}), axis=None) \
+        .format(na_rep="")  # a missing link is blank, never "None"
+
+
+NOT_GIVEN = "(province not given)"
+
+
+def latest(records: pd.DataFrame, n: int = 8) -> pd.DataFrame:
+    """The n most recent violent incidents among the records (latest day first)."""
+    inc = records[records["event_type"] != "strategic_development"]
+    last = inc["end_date"].where(inc["end_date"].notna(), inc["event_date"])
+    return inc.assign(_last=last).sort_values(["_last", "incident_id"], ascending=[False, True],
+                                              kind="stable").drop(columns="_last").head(n).reset_index(drop=True)
+
+
+def latest_table(rows: pd.DataFrame) -> pd.DataFrame:
+    """The latest-incidents list as shown: date, place, type, killed, sources."""
+    return pd.DataFrame({
+        "date": rows["event_date"],
+        "place": short_places(rows),
+        "type": rows["event_type"].map(P.label),
+        "killed": _figure(rows["killed"]),
+        "sources": rows["source_count"].astype("Int64").fillna(0).astype(int),
+    })
+
+
+def short_places(rows: pd.DataFrame, limit: int = 40) -> pd.Series:
+    """The named place, else the district, province or country; at most `limit` characters."""
+    place = rows["location"].astype(str).str.strip()
+    for col in ("admin2", "admin1", "country"):
+        place = place.where(place != "", rows[col].astype(str).str.strip())
+    return place.map(lambda t: t if len(t) <= limit else t[: limit - 1] + "…")
+
+
+def province_rows(table: pd.DataFrame, by: str = "incidents", chosen: tuple[str, ...] = ()) -> pd.DataFrame:
+    """The per-province breakdown as shown, ranked by incidents or killed; the provinces in the filter marked."""
+    if table.empty:
+        return pd.DataFrame(columns=["filter", "province", "country", "incidents", "killed", "known"])
+    order = table.sort_values([by, "incidents" if by == "killed" else "killed", "province"],
+                              ascending=[False, False, True], kind="stable", na_position="last")
+    order = pd.concat([order[order["province"] != NOT_GIVEN], order[order["province"] == NOT_GIVEN]])
+    killed = order["killed"].astype("Int64")
+    return pd.DataFrame({
+        "filter": ["✓" if p in chosen else "" for p in order["province"]],
+        "province": order["province"].astype(str).values,
+        "country": order["country"].astype(str).values,
+        "incidents": order["incidents"].astype(int).values,
+        "killed": _figure(killed.where(order["with_figure"] > 0)).values,
+        "known": [f"{int(w)} of {int(n)}" for w, n in zip(order["with_figure"], order["incidents"])],
+    }).reset_index(drop=True)

@@ -62,7 +62,10 @@ def test_options_are_the_dashboards_query_parameters(ds):
     assert query.query_equal(query.to_query(state), q)
     assert query.from_query(query.to_query(state)) == state
     assert export_cli.state_from_args(args_for("--border", "all"), ds).borders == ()
-    assert export_cli.state_from_args(args_for(), ds) == filters.FilterState()  # dashboard's default view
+    # no option: the dashboard's default view, but every date (the command line's documented default)
+    assert export_cli.state_from_args(args_for(), ds) == filters.FilterState(preset="all")
+    # a link without a period is the view that link opens on the dashboard: the last 365 days
+    assert export_cli.state_from_args(args_for("--link", "/?border=all"), ds).preset == filters.DEFAULT_PRESET
 
 
 def test_a_pasted_dashboard_link_is_a_view(ds):

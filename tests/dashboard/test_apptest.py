@@ -47,6 +47,11 @@ def shown_count(at: AppTest) -> int:
     return int(count_line(at).split("**")[1])
 
 
+def main_table(at: AppTest):
+    """The incident table (the page also shows the latest incidents and the provinces)."""
+    return next(d for d in at.dataframe if "id" in d.value.columns)
+
+
 def widget(at: AppTest, kind: str, key: str):
     return next(w for w in getattr(at, kind) if w.key == key)
 
@@ -94,7 +99,7 @@ def test_headline_matches_aggregate(monkeypatch, dash_ds):
     assert metrics["Since last incident"] == f"{h.days_since:,} d"
     note = next(c.value for c in at.caption if c.value.startswith("Killed:"))
     known = int(incidents["killed"].notna().sum())
-    assert f"in the {known} of {len(incidents)} incidents that have a killed figure" in note
+    assert f"Killed: figure for {known} of {len(incidents)} incidents ({len(incidents) - known} unknown" in note
 
 
 def test_changing_a_filter_updates_count_charts_and_url(monkeypatch, dash_ds):
@@ -139,7 +144,7 @@ def test_preset_and_custom_dates_in_the_url(monkeypatch, dash_ds):
     assert widget(at, "date_input", "f_dates").value == (today - timedelta(days=89), today)
     assert shown_count(at) == expected(dash_ds, FilterState(preset="90", borders=()))
     inc = next(m for m in at.metric if m.label == "Incidents")
-    assert "vs previous period" in (inc.delta or "")
+    assert inc.delta and inc.proto.delta_description == "vs previous period"
 
     at = app(monkeypatch, params={"from": "2022-01-01", "to": "2022-12-31", "border": "all"})
     assert widget(at, "segmented_control", "f_preset").value == "custom"
@@ -177,8 +182,8 @@ def test_reset_restores_defaults(monkeypatch):
 
 
 def test_map_selection_filters_the_table_and_clearing_restores_it(monkeypatch, dash_ds):
-    at = app(monkeypatch, params={"border": "all"})
-    table = at.dataframe[0]
+    at = app(monkeypatch, params={"border": "all", "preset": "all"})
+    table = main_table(at)
     assert len(table.value) == len(reviewed(dash_ds.incidents))
     spec = json.loads(at.get("plotly_chart")[0].proto.spec)
     curve = next(i for i, t in enumerate(spec["data"]) if t.get("meta", {}).get("role") == "incidents")
@@ -188,11 +193,12 @@ def test_map_selection_filters_the_table_and_clearing_restores_it(monkeypatch, d
                                                       {"curve_number": curve, "point_index": 1}],
                                            "point_indices": [0, 1], "box": [], "lasso": []}}
     at.run()
-    assert sorted(at.dataframe[0].value["id"]) == sorted(picked)
-    assert any("selected on the map or timeline" in i.value for i in at.info)
+    assert sorted(main_table(at).value["id"]) == sorted(picked)
+    assert any("selected incidents (highlighted on the map and the timeline)" in i.value for i in at.info)
+    assert sorted(qp(at, "sel")) == sorted(picked)  # kept in the URL: a shared link restores the selection
     next(b for b in at.button if b.label == "Clear selection").click().run()
-    assert len(at.dataframe[0].value) == len(reviewed(dash_ds.incidents))
-    assert not at.info
+    assert len(main_table(at).value) == len(reviewed(dash_ds.incidents))
+    assert not at.info and not qp(at, "sel")
 
 
 def test_timeline_selection_filters_the_table(monkeypatch):
@@ -203,12 +209,12 @@ def test_timeline_selection_filters_the_table(monkeypatch):
     at.session_state[key] = {"selection": {"points": [{"curve_number": curve, "point_index": 0}],
                                            "point_indices": [0], "box": [], "lasso": []}}
     at.run()
-    assert list(at.dataframe[0].value["id"]) == [spec["data"][curve]["customdata"][0]]
+    assert list(main_table(at).value["id"]) == [spec["data"][curve]["customdata"][0]]
 
 
 def test_table_is_newest_first_with_every_shown_incident(monkeypatch, dash_ds):
-    at = app(monkeypatch, params={"border": "all"})
-    v = at.dataframe[0].value
+    at = app(monkeypatch, params={"border": "all", "preset": "all"})
+    v = main_table(at).value
     assert list(v["date"]) == sorted(v["date"], reverse=True)
     assert set(v["id"]) == set(reviewed(dash_ds.incidents)["incident_id"])
 
@@ -234,7 +240,7 @@ def test_detail_view_shows_fields_distance_side_sources_and_disagreement(monkeyp
 
 def test_choosing_a_table_row_opens_its_detail(monkeypatch):
     at = app(monkeypatch, params={"border": "all"})
-    first = at.dataframe[0].value["id"].iloc[0]
+    first = main_table(at).value["id"].iloc[0]
     key = at.session_state["_chart_keys"]["table"]
     at.session_state[key] = {"selection": {"rows": [0], "columns": [], "cells": []}}
     at.run()

@@ -146,11 +146,11 @@ def test_configured_public_address_is_the_reopen_link(view, monkeypatch):
 
 
 def test_brief_lists_reviewed_records_only_and_says_where_sources_disagree(ds):
-    all_view = make_view(ds, query.from_query({"border": "all"}), TODAY)
+    all_view = make_view(ds, query.from_query({"border": "all", "preset": "all"}), TODAY)
     document = brief.build_html(all_view, with_charts=False)
     unreviewed = ds.incidents[ds.incidents["review_status"] == "unreviewed"]["incident_id"]
     assert len(unreviewed) and not any(f">{iid} ·" in document or f"({iid})" in document for iid in unreviewed)
-    with_candidates = make_view(ds, query.from_query({"border": "all", "cand": "1"}), TODAY)
+    with_candidates = make_view(ds, query.from_query({"border": "all", "preset": "all", "cand": "1"}), TODAY)
     assert len(with_candidates.candidates) == len(unreviewed)
     noted = brief.build_html(with_candidates, with_charts=False)
     assert f"{len(unreviewed)} unreviewed machine-extracted candidates in the view are left out" in noted
@@ -175,7 +175,7 @@ def test_paper_sizes_and_grayscale_styles(view):
 
 def test_hostile_text_stays_text():
     hostile = dataset.load(HOSTILE)
-    v = make_view(hostile, query.from_query({"border": "all"}), TODAY)
+    v = make_view(hostile, query.from_query({"border": "all", "preset": "all"}), TODAY)
     document = brief.build_html(v, with_charts=False)
     assert "<script" not in document.lower() and "<img" not in document.lower()
     assert "&lt;script&gt;" in document

@@ -35,7 +35,7 @@ def test_default_state_is_the_tajik_afghan_border(good):
     assert FilterState().borders == ("AFG-TJK",)
     # fx-talks (Dushanbe) is on no border; the other two are on AFG-TJK
     assert ids(filters.apply(good.incidents, FilterState(), TODAY)) == {"fx-clash", "fx-month"}
-    assert ids(filters.apply(good.incidents, FilterState(borders=()), TODAY)) == {"fx-clash", "fx-talks", "fx-month"}
+    assert ids(filters.apply(good.incidents, FilterState(preset="all", borders=()), TODAY)) == {"fx-clash", "fx-talks", "fx-month"}
     assert ids(filters.apply(good.incidents, FilterState(borders=("none",)), TODAY)) == {"fx-talks"}
 
 
@@ -84,7 +84,7 @@ def test_presets_are_rolling_windows_ending_today(dash):
 ])
 def test_each_choice_filter_restricts_to_its_values(dash, field, value, column):
     df = dash.incidents
-    out = filters.apply(df, FilterState(borders=(), **{field: value}), TODAY)
+    out = filters.apply(df, FilterState(preset="all", borders=(), **{field: value}), TODAY)
     assert 0 < len(out) < len(df)
     assert set(out[column]) <= set(value)
     assert len(out) == df[column].isin(value).sum()
@@ -92,13 +92,13 @@ def test_each_choice_filter_restricts_to_its_values(dash, field, value, column):
 
 def test_actor_matches_either_side(dash):
     df = dash.incidents
-    out = filters.apply(df, FilterState(borders=(), actors=("Smugglers",)), TODAY)
+    out = filters.apply(df, FilterState(preset="all", borders=(), actors=("Smugglers",)), TODAY)
     assert len(out) == ((df["actor1"] == "Smugglers") | (df["actor2"] == "Smugglers")).sum() > 0
 
 
 def test_min_killed_uses_best_estimate_and_drops_unknown(dash):
     df = dash.incidents
-    out = filters.apply(df, FilterState(borders=(), min_killed=3), TODAY)
+    out = filters.apply(df, FilterState(preset="all", borders=(), min_killed=3), TODAY)
     assert len(out) > 0 and (out["killed"] >= 3).all()
     assert len(out) == (df["killed"].fillna(-1) >= 3).sum()
 
@@ -106,25 +106,25 @@ def test_min_killed_uses_best_estimate_and_drops_unknown(dash):
 def test_unknown_geo_precision_is_selectable():
     df = dataset.load(HERE / "fixtures" / "good").incidents.copy()
     df.loc[0, "geo_precision"] = ""
-    out = filters.apply(df, FilterState(borders=(), geo_precisions=("unknown",)), TODAY)
+    out = filters.apply(df, FilterState(preset="all", borders=(), geo_precisions=("unknown",)), TODAY)
     assert ids(out) == {df.loc[0, "incident_id"]}
 
 
 def test_text_search_covers_summaries_and_the_ledger(good):
     df, src = good.incidents, good.sources
-    assert ids(filters.apply(df, FilterState(borders=(), text="capital"), TODAY, src)) == {"fx-talks"}
+    assert ids(filters.apply(df, FilterState(preset="all", borders=(), text="capital"), TODAY, src)) == {"fx-talks"}
     # "Bahorak" and "three killed" are only in fx-clash's ledger (claim_location, quote)
-    assert ids(filters.apply(df, FilterState(borders=(), text="bahorak"), TODAY, src)) == {"fx-clash"}
-    assert ids(filters.apply(df, FilterState(borders=(), text='"three killed"'), TODAY, src)) == {"fx-clash"}
-    assert ids(filters.apply(df, FilterState(borders=(), text="bahorak"), TODAY)) == set()  # no ledger given
+    assert ids(filters.apply(df, FilterState(preset="all", borders=(), text="bahorak"), TODAY, src)) == {"fx-clash"}
+    assert ids(filters.apply(df, FilterState(preset="all", borders=(), text='"three killed"'), TODAY, src)) == {"fx-clash"}
+    assert ids(filters.apply(df, FilterState(preset="all", borders=(), text="bahorak"), TODAY)) == set()  # no ledger given
     # all words must match; case and accents ignored
-    assert ids(filters.apply(df, FilterState(borders=(), text="FIXTURE shuroobod"), TODAY, src)) == {"fx-clash"}
-    assert ids(filters.apply(df, FilterState(borders=(), text="fixture nowhere"), TODAY, src)) == set()
+    assert ids(filters.apply(df, FilterState(preset="all", borders=(), text="FIXTURE shuroobod"), TODAY, src)) == {"fx-clash"}
+    assert ids(filters.apply(df, FilterState(preset="all", borders=(), text="fixture nowhere"), TODAY, src)) == set()
     assert text.fold("Shŭrobod") == "shurobod"
 
 
 def test_text_search_is_literal_not_regex(good):
-    out = filters.apply(good.incidents, FilterState(borders=(), text=".*"), TODAY, good.sources)
+    out = filters.apply(good.incidents, FilterState(preset="all", borders=(), text=".*"), TODAY, good.sources)
     assert len(out) == 0
 
 
@@ -156,6 +156,7 @@ def test_all_borders_is_explicit_in_the_url():
     q = query.to_query(FilterState(borders=()))
     assert q == {"border": ["all"]}
     assert query.from_query(q).borders == ()
+    assert query.to_query(FilterState(preset="all", borders=())) == {"preset": "all", "border": ["all"]}
 
 
 def test_rolling_preset_is_stored_as_preset_not_dates():
@@ -169,7 +170,7 @@ def test_bad_query_values_are_dropped_with_warnings(dash):
     s = query.from_query({"type": ["armed_clash", "<script>"], "preset": "7", "min_killed": "x", "lanes": "zzz",
                             "border": ["XXX-YYY"], "from": "2025-13-40"}, opts)
     assert s.event_types == ("armed_clash",)
-    assert s.preset == "all" and s.min_killed == 0 and s.lanes == "type" and s.borders == ()
+    assert s.preset == filters.DEFAULT_PRESET and s.min_killed == 0 and s.lanes == "type" and s.borders == ()
     assert len(s.warnings) == 5  # the impossible date is named too
     assert "from='2025-13-40' is not a date (YYYY-MM-DD) and was ignored" in s.warnings
 
@@ -193,6 +194,6 @@ def test_key_changes_with_filters_not_view_settings():
 
 def test_search_on_an_already_empty_selection_returns_nothing():
     ds = dataset.load(Path(__file__).resolve().parents[1] / "fixtures" / "good")
-    state = FilterState(borders=(), event_types=("armed_clash",), min_killed=50, text="x")
+    state = FilterState(preset="all", borders=(), event_types=("armed_clash",), min_killed=50, text="x")
     out = filters.apply(ds.incidents, state, date(2026, 11, 21), ds.sources)
     assert isinstance(out, pd.DataFrame) and out.empty
