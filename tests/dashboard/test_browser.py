@@ -108,7 +108,7 @@ def wait_count(page, not_equal_to=None, equal_to=None, timeout=30_000):
 
 
 def test_map_shows_the_border_and_one_marker_per_located_incident(opened, dash_url, dash_ds):
-    page, log, secs = opened(dash_url + "/?border=all")
+    page, log, secs = opened(dash_url + "/?border=all&preset=all")
     shown, total = page.evaluate(JS_COUNT)
     assert shown == total == len(reviewed(dash_ds.incidents))
     located = int(charts.mappable(reviewed(dash_ds.incidents)).sum())
@@ -122,7 +122,7 @@ def test_map_shows_the_border_and_one_marker_per_located_incident(opened, dash_u
 
 
 def test_timeline_shows_every_incident(opened, dash_url, dash_ds):
-    page, _, _ = opened(dash_url + "/?border=all")
+    page, _, _ = opened(dash_url + "/?border=all&preset=all")
     n = len(reviewed(dash_ds.incidents))
     page.wait_for_function(f"() => ({JS_TIMELINE_MARKERS})() === {n}", timeout=20_000)
     # aggregates below: one bar per (month, type) with incidents
@@ -150,11 +150,11 @@ def test_changing_a_filter_changes_count_charts_and_url(opened, dash_url, dash_d
     page.wait_for_function(f"() => ({JS_MAP_MARKERS})() === {on_map}", timeout=20_000)
     assert (page.evaluate(JS_MAP_MARKERS), page.evaluate(JS_TIMELINE_MARKERS)) != (map_before, tl_before)
     page.wait_for_function("() => location.search.includes('q=drone')", timeout=10_000)
-    # a period preset is one click
-    page.get_by_role("radio", name="365 d").click()
-    want365 = expected(dash_ds, FilterState(text="drone", preset="365"))
-    assert wait_count(page, equal_to=want365)[0] == want365
-    page.wait_for_function("() => location.search.includes('preset=365')", timeout=10_000)
+    # every date is one click away from the opening 365 days
+    page.get_by_role("radio", name="All").click()
+    want_all = expected(dash_ds, FilterState(text="drone", preset="all"))
+    assert wait_count(page, equal_to=want_all)[0] == want_all
+    page.wait_for_function("() => location.search.includes('preset=all')", timeout=10_000)
 
 
 def test_opening_a_shared_url_restores_the_filters(opened, dash_url, dash_ds):
@@ -180,9 +180,9 @@ def test_opening_a_shared_url_restores_the_filters(opened, dash_url, dash_ds):
     assert urlsplit(again.url).query == urlsplit(shared).query
 
     # a hand-written link with several filters
-    link = dash_url + "/?type=armed_clash&type=remote_violence&border=all&lanes=border"
+    link = dash_url + "/?type=armed_clash&type=remote_violence&border=all&lanes=border&preset=all"
     third, _, _ = opened(link)
-    want = expected(dash_ds, FilterState(event_types=("armed_clash", "remote_violence"), borders=()))
+    want = expected(dash_ds, FilterState(event_types=("armed_clash", "remote_violence"), borders=(), preset="all"))
     assert third.evaluate(JS_COUNT)[0] == want
     chips = third.evaluate("() => [...document.querySelectorAll('[data-testid=\"stSidebar\"] [data-tag]')]"
                            ".map(t => t.getAttribute('aria-label'))")
@@ -195,7 +195,7 @@ def test_opening_a_shared_url_restores_the_filters(opened, dash_url, dash_ds):
 
 def test_hostile_text_is_shown_as_text_and_runs_nothing(opened, hostile_url, browser):
     dialogs = []
-    page, _, _ = opened(hostile_url + "/?border=all&incident=fxh-script&cand=1")  # the unreviewed one drawn too
+    page, _, _ = opened(hostile_url + "/?border=all&preset=all&incident=fxh-script&cand=1")  # the unreviewed one drawn too
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     page.locator("[data-testid='stText']").get_by_text("after the script tag").first.wait_for(timeout=20_000)
     body = page.evaluate("() => document.body.innerText")
@@ -225,7 +225,7 @@ def test_hostile_text_is_shown_as_text_and_runs_nothing(opened, hostile_url, bro
     assert page.evaluate("() => document.querySelectorAll('.hoverlayer img, .hoverlayer script').length") == 0
     assert page.evaluate("() => [window.__xss, window.__xss_actor, window.__xss_src]") == [None, None, None]
 
-    md, _, _ = opened(hostile_url + "/?border=all&incident=fxh-md")
+    md, _, _ = opened(hostile_url + "/?border=all&preset=all&incident=fxh-md")
     md.locator("[data-testid='stText']").get_by_text("FIXTURE hostile markdown").first.wait_for(timeout=20_000)
     text = md.evaluate("() => document.body.innerText")
     assert "![pixel](https://evil.example.net/p.png)" in text and ":red[red]" in text
@@ -263,16 +263,16 @@ def test_measure_page_load_to_both_charts(browser):
 
 
 def test_clicking_a_map_marker_filters_the_table(opened, dash_url, dash_ds):
-    page, _, _ = opened(dash_url + "/?border=all&type=remote_violence")
-    want = expected(dash_ds, FilterState(borders=(), event_types=("remote_violence",)))
+    page, _, _ = opened(dash_url + "/?border=all&preset=all&type=remote_violence")
+    want = expected(dash_ds, FilterState(borders=(), event_types=("remote_violence",), preset="all"))
     assert page.evaluate(JS_COUNT)[0] == want
     marker = page.evaluate("""() => {
         const p = document.querySelector('.js-plotly-plot .geo .scatterlayer path.point');
         const r = p.getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]; }""")
     page.mouse.click(*marker)
-    info = page.get_by_text("selected on the map or timeline")
+    info = page.get_by_text("selected incidents (highlighted on the map and the timeline)")
     info.wait_for(timeout=20_000)
-    assert re.search(r"Table limited to the \d+ incidents selected", info.inner_text())
+    assert re.search(r"Table limited to the \d+ selected incidents", info.inner_text())
     page.get_by_role("button", name="Clear selection").click()
     info.wait_for(state="detached", timeout=20_000)
 
