@@ -37,6 +37,7 @@ class DateMention:
     offset: int = 0
     weekday: int | None = None
     future: bool = False  # announced ahead ('will sign on Wednesday'): resolves forward from the publication date
+    report: bool = False  # the day of a report ('the ministry said on Monday'), not of the event
 
 
 @dataclass(frozen=True)
@@ -126,12 +127,23 @@ def find_dates(text: str, lang: str, offset: int = 0, rules: R.Rules | None = No
             if got is None:
                 continue
             taken.append((s, e))
+            report = _reported(text, s, e, lang, rules)
             for mention in (got if isinstance(got, list) else [got]):
                 if mention.kind in ("day", "weekday", "part", "month") and future is not None \
                         and future.search(text[max(0, s - 80):s].split(".")[-1]):
                     mention = replace(mention, future=True)
+                if report and mention.kind in ("day", "weekday", "relative"):
+                    mention = replace(mention, report=True)
                 found.append(mention)
     return sorted(found, key=lambda d: d.start)
+
+
+def _reported(text: str, s: int, e: int, lang: str, rules: R.Rules) -> bool:
+    """Is the date at text[s:e] the day something was said or reported (report_markers)?"""
+    before = rules.report_markers.get("before", {}).get(lang)
+    after = rules.report_markers.get("after", {}).get(lang)
+    return bool((before is not None and before.search(text[max(0, s - 60):s]))
+                or (after is not None and after.match(text, e, min(len(text), e + 60))))
 
 
 def _weekday(word: str | None, lang: str, rules: R.Rules) -> int | None:

@@ -73,9 +73,10 @@ def find_mentions(art: Article, infos: list[SentInfo], ref: date | None, rules: 
     mentions: list[Mention] = []
     consumed: set[tuple[int, str]] = set()
     for k, info in enumerate(infos):
-        if not info.cues:
+        cues = info.cues or _casualty_cues(info)
+        if not cues:
             continue
-        groups = {"violent": [c for c in info.cues if c.violent], "strategic": [c for c in info.cues if not c.violent]}
+        groups = {"violent": [c for c in cues if c.violent], "strategic": [c for c in cues if not c.violent]}
         owner = _date_owners(info, groups)
         if groups["strategic"]:
             groups["strategic"] = [c for c in groups["strategic"] if not _historic_cue(info, c, ref)]
@@ -88,7 +89,11 @@ def find_mentions(art: Article, infos: list[SentInfo], ref: date | None, rules: 
                         prior=bool(R.search(rules.prior_markers, lang, info.sent.text)))
             # a lead sentence that reports violence is about the violence ('battles ... despite ceasefire agreement')
             lead = k == 0 and not (group == "strategic" and groups["violent"])
-            if not anchored(m, info, lead, lang, ref, rules) and not (violent and _set_before(infos, k, ref)):
+            if not info.cues:
+                m.prior = False  # «Ранее ... сообщал о 24 погибших»: an earlier report of figures, not an earlier event
+            if not anchored(m, info, lead, lang, ref, rules) and not (
+                    violent and not _modal(m, info, lang, rules) and (
+                        _set_before(infos, k, ref) or (_eventive(m) and _set_after(infos, k, ref, lang, rules)))):
                 continue
             if violent:
                 following = continuation(infos, k, lang, consumed, rules)
@@ -154,13 +159,51 @@ def anchored(m: Mention, info: SentInfo, lead: bool, lang: str, ref: date | None
     dates = recent_dates(m, ref)
     if m.group == "strategic":
         return bool(dates) or lead
-    first = min(c.start for c in m.cues)
-    before = info.sent.text[: first - info.sent.start]
-    if R.search(rules.modality, lang, before[-60:]) and not any(d.kind in ("day", "night") for d in dates):
+    if _modal(m, info, lang, rules) and not any(d.kind in ("day", "night") for d in dates):
         return False
     counts = [c for c in m.counts if not c.total]
     victims = any(a.category == "civilian" and a.canonical != "Civilians" for a in m.actors)
     return bool(dates) or bool(counts) or victims or bool(m.dates and not dates)
+
+
+def _modal(m: Mention, info: SentInfo, lang: str, rules: R.Rules) -> bool:
+    """Hypothetical or future wording before the event's first cue ('could', 'threat of', «может»)."""
+    first = min(c.start for c in m.cues)
+    return bool(R.search(rules.modality, lang, info.sent.text[: first - info.sent.start][-60:]))
+
+
+EVENT_KINDS = frozenset({"armed_clash", "attack", "remote_violence", "security_operation"})
+
+
+def _eventive(m: Mention) -> bool:
+    """Does the mention name something that happened (a clash, an attack, a strike, an arrest), not only a trade or a
+    tension ('smugglers', 'narcotics', 'build-up')?"""
+    return any(c.kind in EVENT_KINDS for c in m.cues)
+
+
+def _casualty_cues(info: SentInfo) -> list[C.CueHit]:
+    """A sentence that reports people killed or wounded ('Two Kyrgyz citizens were shot dead', «погибли трое») without
+    an event word of its own still reports violence: its casualty phrases stand in as cues (kind 'attack', resolved
+    by the victims)."""
+    return [C.CueHit(c.start, c.end, "attack", 1.0, c.text) for c in info.counts if not c.total]
+
+
+def _set_after(infos: list[SentInfo], k: int, ref: date | None, lang: str, rules: R.Rules) -> bool:
+    """'Clashes erupted ... in Badakhshan. The incident occurred on Saturday, October 24': a report whose date or toll
+    comes in the next sentence (same or next paragraph, not an event or an earlier incident of its own)."""
+    for j in (k + 1, k + 2):
+        if j >= len(infos) or infos[j].sent.paragraph - infos[k].sent.paragraph > 1:
+            return False
+        nxt = infos[j]
+        if R.search(rules.prior_markers, lang, nxt.sent.text) or nxt.history:
+            return False
+        own_event = any(c.violent for c in nxt.cues) and not R.search(rules.anaphora, lang, nxt.sent.text.lstrip())
+        if any(d.kind in ("day", "night", "weekday", "relative") and not d.report and not is_history(d, ref)
+               for d in nxt.dates) or any(not c.total for c in nxt.counts):
+            return not own_event or j == k + 1
+        if own_event:
+            return False
+    return False
 
 
 def _set_before(infos: list[SentInfo], k: int, ref: date | None) -> bool:

@@ -40,6 +40,8 @@ def absorb(target: Mention, m: Mention, same_article: bool = False) -> None:
     if target.place is None or (m.place is not None and m.place.rank < target.place.rank):
         target.place = m.place if m.place is not None else target.place
     target.border = target.border or m.border
+    if weak(target) and not weak(m):  # the stronger telling decides what happened
+        target.event_type, target.type_reason = m.event_type, m.type_reason
     if same_article:
         target.reasons += [r for r in m.reasons if r not in target.reasons]
 
@@ -55,8 +57,15 @@ def _overlap(a: D.Resolved, b: D.Resolved) -> bool:
     return not (a0 > b1 + timedelta(days=1) or b0 > a1 + timedelta(days=1))
 
 
+def weak(m: Mention) -> bool:
+    """Only weak cues (weight 1: a border crossing, a casualty phrase): the setting of an event told next to it."""
+    return m.group == "violent" and all(c.weight <= 1 for c in m.cues)
+
+
 def _same_event(a: Mention, b: Mention, lang: str, rules: R.Rules) -> bool:
-    if a.group != b.group or not S.types_compatible(a.event_type, b.event_type):
+    if a.group != b.group:
+        return False
+    if not S.types_compatible(a.event_type, b.event_type) and not (weak(a) or weak(b)):
         return False
     if a.resolved.known and b.resolved.known:
         if not _overlap(a.resolved, b.resolved):
@@ -116,7 +125,7 @@ def merge_compatible(mentions: list[Mention], lang: str, rules: R.Rules) -> list
 
 def _tells_again(o: Mention, m: Mention, lang: str, rules: R.Rules) -> bool:
     """Does violent mention `m` tell again the event of `o` (see merge_compatible)?"""
-    if o.group != "violent" or o.prior or not S.types_compatible(o.event_type, m.event_type):
+    if o.group != "violent" or o.prior or not (S.types_compatible(o.event_type, m.event_type) or weak(o) or weak(m)):
         return False
     if o.resolved.known and m.resolved.known:
         if not _overlap(o.resolved, m.resolved):

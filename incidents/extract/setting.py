@@ -20,6 +20,8 @@ LEAD_SENTENCES = 3
 CUE_NEAR = 100  # characters between a violent cue and a place named with it
 FORWARD_SENTENCES = 4  # sentences after a lead event that may give its date and place
 FORWARD_PARAGRAPHS = 2
+REPORT_DAYS = 6  # a date given only as the day of a report stands for that day and the days before
+BODY_FORWARD_SENTENCES = 2  # after an event later in the article: its date may follow in the next two sentences
 
 
 @dataclass(frozen=True)
@@ -51,9 +53,16 @@ def choose_date(m: Mention, art: Article, ref: date | None) -> tuple[D.Resolved,
     candidates = [d for d in m.dates if not is_history(d, ref)]
     if not candidates:
         return D.Resolved(None, None, D.UNKNOWN, "no date in the text"), None
-    candidates.sort(key=lambda d: (min(max(0, max(a, d.start) - min(b, d.end)) for a, b in cue_spans),))
+    # an event date before the day of a report ('said on Monday'); then the date nearest the event's cues
+    candidates.sort(key=lambda d: (d.report, min(max(0, max(a, d.start) - min(b, d.end)) for a, b in cue_spans)))
     ref_year = ref.year if ref else None
-    return D.resolve(candidates[0], art.published, ref_year), candidates[0]
+    best = candidates[0]
+    r = D.resolve(best, art.published, ref_year)
+    if best.report and r.known and r.precision == "day" and m.group == "violent":
+        # only the day it was reported: the event happened on it or in the days before
+        r = D.Resolved(r.event_date - timedelta(days=REPORT_DAYS), r.event_date, "week",
+                       f"{best.text!r} is the day of the report: the event on it or in the {REPORT_DAYS} days before")
+    return r, best
 
 
 def choose_place(m: Mention, rules: R.Rules) -> tuple[P.Place | None, P.BorderMention | None]:
@@ -74,8 +83,8 @@ def choose_place(m: Mention, rules: R.Rules) -> tuple[P.Place | None, P.BorderMe
             score -= 1.0 if p.how in ("fuzzy",) else 0.0
             if best_score is None or score > best_score:
                 best, best_score = p, score
-        if order == 0 and (best is not None or info.borders):
-            break
+        if order == 0 and best is not None:
+            break  # a border phrase alone does not stop the search: 'The incident occurred in Khatlon province
     place = refine(best, [p for i in m.infos for p in i.places])
     border = None
     for info in m.infos:
@@ -105,7 +114,7 @@ def inherit_setting(m: Mention, infos: list[SentInfo], mentions: list[Mention], 
     if m.k < 0 or m.prior:
         return None
     others = {o.k for o in mentions if o is not m and o.group == "violent"}
-    need_date = not m.resolved.known and not m.dates
+    need_date = _needs_date(m)
     need_place = m.place is None
     resolved = date_mention = place = None
     reasons: list[str] = []
@@ -120,7 +129,8 @@ def inherit_setting(m: Mention, infos: list[SentInfo], mentions: list[Mention], 
             need_place = False
         if gap >= 1 and j < story_start(infos):
             need_place = False  # a paragraph above the story's first report: a photo caption or a teaser
-        dates = [d for d in info.dates if not is_history(d, ref) and d.kind in ("day", "night", "part", "weekday", "relative")]
+        dates = [d for d in info.dates if not is_history(d, ref) and not d.report
+                 and d.kind in ("day", "night", "part", "weekday", "relative")]
         if need_date and dates:
             r = D.resolve(dates[-1], art.published, ref.year if ref else None)
             if r.known:
@@ -147,10 +157,11 @@ def forward_setting(m: Mention, infos: list[SentInfo], mentions: list[Mention], 
     """A news lead states the event; the next paragraph says when and where («Инцидент произошел днем 24 декабря в районе
     Шамсиддин Шохин», 'STEPANAKERT, JUNE 14: ... on June 14', '... crossed into Khatlon province'). An undated (unplaced)
     event in the lead takes the first day date (locative place) of the sentences that follow, up to the next event."""
-    if m.prior or m.k < 0 or m.k >= LEAD_SENTENCES:
+    if m.prior or m.k < 0:
         return None
-    need_date = not m.resolved.known and not m.dates
-    need_place = m.place is None
+    lead = m.k < LEAD_SENTENCES
+    need_date = _needs_date(m)
+    need_place = m.place is None and lead
     if not (need_date or need_place):
         return None
     others = {o.k: o for o in mentions if o is not m and o.group == "violent"}
@@ -159,9 +170,10 @@ def forward_setting(m: Mention, infos: list[SentInfo], mentions: list[Mention], 
     lang = art.language
     resolved = date_mention = place = None
     reasons: list[str] = []
-    for j in range(last + 1, min(len(infos), last + 1 + FORWARD_SENTENCES)):
+    ahead = FORWARD_SENTENCES if lead else BODY_FORWARD_SENTENCES
+    for j in range(last + 1, min(len(infos), last + 1 + ahead)):
         info = infos[j]
-        if info.sent.paragraph - infos[m.k].sent.paragraph > FORWARD_PARAGRAPHS:
+        if info.sent.paragraph - infos[m.k].sent.paragraph > (FORWARD_PARAGRAPHS if lead else 1):
             break
         prior = R.search(rules.prior_markers, lang, info.sent.text)
         if (j in others and not others[j].prior) or info.history:
@@ -182,7 +194,8 @@ def forward_setting(m: Mention, infos: list[SentInfo], mentions: list[Mention], 
                 break
             continue
         if need_date:
-            dates = [d for d in info.dates if d.kind in ("day", "night") and not d.future and not is_history(d, ref)]
+            dates = [d for d in info.dates if d.kind in ("day", "night") and not d.future and not d.report
+                     and not is_history(d, ref)]
             if dates:
                 r = D.resolve(dates[0], art.published, ref.year if ref else None)
                 if r.known and (art.published is None or r.event_date <= art.published + timedelta(days=1)):
@@ -198,6 +211,13 @@ def forward_setting(m: Mention, infos: list[SentInfo], mentions: list[Mention], 
         if not (need_date or need_place):
             break
     return Found(resolved, date_mention, place, tuple(reasons))
+
+
+def _needs_date(m: Mention) -> bool:
+    """No date of its own, or only the day of a report ('the ministry said on Monday'): look around for the event's."""
+    if m.dates and not (m.date_mention is not None and m.date_mention.report):
+        return False
+    return not m.resolved.known or (m.date_mention is not None and m.date_mention.report)
 
 
 def strategic_place(m: Mention, infos: list[SentInfo], mentions: list[Mention], rules: R.Rules) -> Found | None:
