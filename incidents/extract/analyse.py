@@ -28,6 +28,7 @@ class SentInfo:
     counts: list[N.Count]
     out_of_region: list[str]
     history: list[str]
+    prefer: frozenset[str] = frozenset()  # countries the article's unambiguous places lie in (see _disambiguate)
 
 
 def analyse(art: Article, rules: R.Rules) -> list[SentInfo]:
@@ -62,12 +63,26 @@ def analyse(art: Article, rules: R.Rules) -> list[SentInfo]:
             out_of_region=C.out_of_region_terms(s.text, lang, rules),
             history=C.history_terms(s.text, lang, rules),
         ))
+    _disambiguate(infos, rules)
     return infos
+
+
+def _disambiguate(infos: list[SentInfo], rules: R.Rules) -> None:
+    """A name two countries share (Badakhshan), written without a qualifier, is read in the country of the article's
+    other, unambiguous places ('... in Badakhshan province. ... in the Dawong area of Shahr-e-Buzurg district')."""
+    votes: Counter = Counter(p.country for info in infos for p in info.places
+                             if not p.alts and p.in_region and p.feature_code != "PCLI" and p.latitude is not None)
+    top = max(votes.values(), default=0)
+    prefer = frozenset(c for c, n in votes.items() if n == top and n > 0)
+    for info in infos:
+        info.prefer = prefer
+        if any(p.alts and votes[c] > votes[p.country] for p in info.places for c in p.alts):
+            info.places = P.find_places(info.sent.text, info.sent.start, countries=prefer, rules=rules)
 
 
 def places_of(info: SentInfo, rules: R.Rules) -> list[P.Place]:
     """The places of a sentence: those found by `analyse`, else looked up now (sentences without an event cue)."""
-    return info.places or P.find_places(info.sent.text, info.sent.start, rules=rules)
+    return info.places or P.find_places(info.sent.text, info.sent.start, countries=info.prefer, rules=rules)
 
 
 def reference_date(art: Article, infos: list[SentInfo]) -> date | None:

@@ -40,7 +40,8 @@ class Place:
     locative: bool = False
     reporting: bool = False
     how: str = "exact"  # exact | alias | stem | folded | fuzzy
-    role: str = ""  # '' = could be where it happened; origin | other_side | dateline (the place_roles table)
+    role: str = ""  # '' = could be where it happened; origin | other_side | dateline | ... (the place_roles table)
+    alts: tuple[str, ...] = ()  # other countries with a place of this name (Badakhshan: AFG and TJK), when unqualified
 
     @property
     def eventive(self) -> bool:
@@ -87,6 +88,43 @@ def place_role(text: str, start: int, end: int, rules: R.Rules | None = None) ->
     for pat, role in (rules or R.load()).place_roles:
         if pat.search(before):
             return role
+    if AUTHORITY_AFTER.match(text, end):
+        return "authority"  # 'the Batken oblast police department', «Баткенской области администрация»
+    return ""
+
+
+AUTHORITY_AFTER = re.compile(r"\s+(?:(?:oblast|region|province|district|city|regional)\s+)?(?:police|administration|"
+                             r"government|authorities|officials|governor'?s?|prosecutor'?s?|mayor'?s?|department)\b", re.I)
+QUALIFIER_BEFORE = re.compile(r"\s+(?:(?:the|of|north(?:ern)?|south(?:ern)?|east(?:ern)?|west(?:ern)?|north-?east(?:ern)?|"
+                              r"north-?west(?:ern)?|south-?east(?:ern)?|south-?west(?:ern)?|province|region|district|"
+                              r"провинци\w+|област\w+|район\w*|уезд\w*|вилоят\w*|велаят\w*|северн\w+|южн\w+)\s+){0,3}$", re.I)
+QUALIFIER_AFTER = re.compile(r"(?:\s+(?:province|region|district|провинции|области|района|уезда|вилоята|велаята))?"
+                             r"\s*(?:,|\bof\b|\bin\b)?\s*(?:the\s+)?(?:northern\s+|north(?:-?east|-?west)?\s+)?"
+                             r"([A-ZА-ЯЁ][\w-]+(?:\s+[A-ZА-ЯЁ][\w-]+)?)", re.UNICODE)
+
+
+def _country_name(idx: Gazetteer, word: str) -> bool:
+    """Is `word` a country's name («Узбекистана», 'Afghanistan'), not only an adjective ('Tajik')?"""
+    ids, how = idx.match(word, allow_fuzzy=False)
+    return how in ("exact", "stem") and any(idx.entries[i].feature_code == "PCLI" for i in ids)
+
+
+def _qualifier(text: str, start: int, end: int, idx: Gazetteer, rules: R.Rules) -> str:
+    """The country a place name is qualified by: a demonym or possessive right before it ('Afghanistan's
+    Badakhshan', «афганской провинции Бадахшан») or a country named right after it ('Badakhshan province of
+    Afghanistan', «провинции Бадахшан Афганистана»); '' when none."""
+    before = text[max(0, start - 60):start].replace("’", "'")
+    last = None
+    for m, iso2 in _demonyms_in(before, rules):
+        last = (m, iso2)
+    if last and QUALIFIER_BEFORE.fullmatch(before, last[0].end()) is not None:
+        return ALPHA2_TO_3.get(last[1], last[1])
+    m = QUALIFIER_AFTER.match(text, end, min(len(text), end + 50))
+    if m:
+        ids, how = idx.match(m.group(1), allow_fuzzy=False)
+        countries = [idx.entries[i].country for i in ids if idx.entries[i].feature_code == "PCLI"]
+        if countries and how in ("exact", "stem"):
+            return countries[0]
     return ""
 
 
@@ -107,16 +145,17 @@ def find_places(text: str, offset: int = 0, countries: frozenset[str] = frozense
             i += 1
             continue
         maxn = 1
-        while maxn < 4 and i + maxn < len(toks) and (caps[i + maxn] or generic[i + maxn]) \
+        while maxn < 5 and i + maxn < len(toks) and (caps[i + maxn] or generic[i + maxn] or _particle(toks, text, i + maxn)) \
                 and GAP.fullmatch(text, toks[i + maxn - 1][1], toks[i + maxn][0]):
             maxn += 1
         found = None
         for n in range(maxn, 0, -1):
             span = toks[i:i + n]
-            if generic[i + n - 1]:
+            if generic[i + n - 1] or not caps[i + n - 1]:
                 continue
             phrase = re.sub(r"['’`]s$", "", text[span[0][0]:span[-1][1]])
-            if n == 1 and (phrase.casefold() in stop or any(p.fullmatch(phrase) for p in demonyms)):
+            if n == 1 and (phrase.casefold() in stop or (any(p.fullmatch(phrase) for p in demonyms)
+                                                         and not _country_name(idx, phrase))):
                 continue
             ids, how = idx.match(phrase, allow_fuzzy=False)
             if how not in ("", "exact", "stem") or not ids:
@@ -141,6 +180,15 @@ def find_places(text: str, offset: int = 0, countries: frozenset[str] = frozense
                 if not ids:
                     continue
             entry = _choose(idx, ids, hint_words, countries)
+            qualifier = _qualifier(text, span[0][0], span[-1][1], idx, rules)
+            alts: tuple[str, ...] = ()
+            if not qualifier and countries and entry.country not in countries:
+                qualifier = next((c for c in sorted(countries) if c in {e.country for e in idx.lookup(phrase, fuzzy=False)}), "")
+            if qualifier and entry.country != qualifier:
+                # 'Afghanistan's Badakhshan', «афганской провинции Бадахшан», 'Badakhshan province of Afghanistan'
+                entry = next((e for e in idx.lookup(phrase, country=qualifier, fuzzy=False) if e.latitude is not None), entry)
+            elif not qualifier and entry.feature_code != "PCLI":
+                alts = tuple(sorted({e.country for e in idx.lookup(phrase, fuzzy=False, limit=8)} - {entry.country}))
             end = span[-1][1]
             if nxt_word in DISTRICT_WORDS | PROVINCE_WORDS | VILLAGE_WORDS:
                 end = span[-1][1] + nxt.end()
@@ -151,7 +199,7 @@ def find_places(text: str, offset: int = 0, countries: frozenset[str] = frozense
             found = Place(span[0][0] + offset, end + offset, text[span[0][0]:end], entry.name, entry.country,
                           entry.admin1, entry.feature_code, entry.latitude, entry.longitude, bool(in_region),
                           locative=bool(LOCATIVE.search(before)), reporting=bool(REPORTING.match(text[end:end + 30])),
-                          how=how, role=place_role(text, span[0][0], span[-1][1], rules))
+                          how=how, role=place_role(text, span[0][0], span[-1][1], rules), alts=alts)
             i += n
             break
         if found:
@@ -159,6 +207,16 @@ def find_places(text: str, offset: int = 0, countries: frozenset[str] = frozense
         else:
             i += 1
     return out
+
+
+NAME_PARTICLES = frozenset("e i ye ul al ud ad as ash el е и ул аль уд".split())
+
+
+def _particle(toks, text: str, k: int) -> bool:
+    """A hyphenated particle inside a name: the ezafe of 'Shahr-e-Buzurg', «Шахр-е-Буззург», 'Mazar-i-Sharif'."""
+    if toks[k][2].casefold() not in NAME_PARTICLES or k + 1 >= len(toks):
+        return False
+    return text[toks[k - 1][1]:toks[k][0]] == "-" or text[toks[k][1]:toks[k + 1][0]] == "-"
 
 
 def _choose(idx: Gazetteer, ids, hint_words: set[str], countries: frozenset[str]) -> Entry:

@@ -217,3 +217,36 @@ def test_similar_incident_clause_does_not_block_the_place_of_the_lead():
                "took place on June 3.\n", published="2022-06-14", lang="en")
     lead = [r for r in got if r["event_date"] == "2022-06-14"]
     assert lead and lead[0]["location"] not in ("", "border") and lead[0]["latitude"] not in ("", None)
+
+
+# --- place roles and qualified names (issue 13) ------------------------------------------------------
+
+def _places(text):
+    from incidents.extract.places import find_places
+    return [(p.text, p.country, p.role) for p in find_places(text)]
+
+
+def test_a_qualified_name_is_read_in_the_country_that_qualifies_it():
+    assert ("Badakhshan province", "AFG", "") in _places("Local sources in Afghanistan’s Badakhshan province report a clash")
+    assert ("Badakhshan province", "AFG", "") in _places("The fight occurred in the northeast of Badakhshan province of Afghanistan.")
+    assert ("Бадахшан", "AFG", "") in _places("По данным таджикской стороны, в афганской провинции Бадахшан обострилась ситуация.")
+
+
+def test_an_unqualified_shared_name_follows_the_articles_other_places():
+    got = rows("Tajik and Taliban forces clashed in Badakhshan province on Sunday, killing one.\n"
+               "The clash took place on Sunday in the Dawong area of Shahr-e-Buzurg district.\n"
+               "On Tuesday, Taliban and Tajik officials met in Badakhshan to discuss border security.",
+               published="2025-08-27", lang="en")
+    assert got and all(r["country"] == "AFG" for r in got)
+
+
+def test_residence_aftermath_and_seat_of_government_are_not_the_event_place():
+    assert _places("officials in Dushanbe said")[0][2] == "authority"
+    assert _places("citing the Batken oblast police department")[0][2] in ("authority", "attribution")
+    assert _places("жителей села Айгыр-Жал Чаткальского района")[0][2] == "residence"
+    assert _places("доставлены в морг города Кербен")[0][2] == "aftermath"
+    assert _places("the border of Khamab district")[0][2] == ""  # its own border, not the other side
+
+
+def test_ezafe_names_are_one_place():
+    assert _places("in the Dawong area of Shahr-e-Buzurg district")[0][:2] == ("Shahr-e-Buzurg district", "AFG")
