@@ -41,25 +41,24 @@ def analyse(art: Article, rules: R.Rules) -> list[SentInfo]:
     violent = {k for k, c in enumerate(cues) if any(h.violent for h in c)}
     # A strategic development needs a date or the lead sentence (see mentions.anchored); skip the rest early.
     strategic = {k for k, c in enumerate(cues) if c and (dates[k] or k == 0)}
-    wanted = violent | {k + 1 for k in violent} | strategic
     casualty_word = rules.casualty_any.get(lang, NEVER)
+    skips = [[(d.start - s.start, d.end - s.start) for d in dates[k]] for k, s in enumerate(body)]
+    # counts everywhere: 'Погибли также двое сотрудников погранслужбы.' carries no event cue of its own
+    counts = [N.find_counts(s.text, lang, s.start, skips[k], rules) if casualty_word.search(s.text) else []
+              for k, s in enumerate(body)]
+    casualties = {k for k, c in enumerate(counts) if any(not x.total for x in c)}  # may report an event by itself
+    wanted = violent | {k + 1 for k in violent} | strategic | casualties
     infos = []
     for k, s in enumerate(body):
         if k not in wanted:
-            # counts everywhere: 'Погибли также двое сотрудников погранслужбы.' carries no event cue of its own
-            counted = []
-            if casualty_word.search(s.text):
-                skip = [(d.start - s.start, d.end - s.start) for d in dates[k]]
-                counted = N.find_counts(s.text, lang, s.start, skip, rules)
-            infos.append(SentInfo(s, dates[k], cues[k], [], [], [], counted, [], []))
+            infos.append(SentInfo(s, dates[k], cues[k], [], [], [], counts[k], [], []))
             continue
-        skip = [(d.start - s.start, d.end - s.start) for d in dates[k]]
         infos.append(SentInfo(
             sent=s, dates=dates[k], cues=cues[k],
             actors=C.find_actors(s.text, lang, s.start, rules),
             places=P.find_places(s.text, s.start, rules=rules),
             borders=P.find_borders(s.text, s.start, rules, lang),
-            counts=N.find_counts(s.text, lang, s.start, skip, rules),
+            counts=counts[k] if casualty_word.search(s.text) else [],
             out_of_region=C.out_of_region_terms(s.text, lang, rules),
             history=C.history_terms(s.text, lang, rules),
         ))

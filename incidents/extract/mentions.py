@@ -99,7 +99,7 @@ def find_mentions(art: Article, infos: list[SentInfo], ref: date | None, rules: 
                 following = continuation(infos, k, lang, consumed, rules)
                 consumed.update((j, "violent") for j in following)
                 m = _carried_on(m, [infos[j] for j in following])
-            if out_of_scope(m, ref, lang, rules):
+            if out_of_scope(m, ref, lang, rules) or (violent and _generic(m, info, lang, ref, rules)):
                 continue
             mentions.append(m)
     return _drop_total_summaries(mentions, lang, rules)
@@ -164,6 +164,17 @@ def anchored(m: Mention, info: SentInfo, lead: bool, lang: str, ref: date | None
     counts = [c for c in m.counts if not c.total]
     victims = any(a.category == "civilian" and a.canonical != "Civilians" for a in m.actors)
     return bool(dates) or bool(counts) or victims or bool(m.dates and not dates)
+
+
+def _generic(m: Mention, info: SentInfo, lang: str, ref: date | None, rules: R.Rules) -> bool:
+    """'Clashes have sporadically flared on the border', 'the third such attack this month': wording about many
+    incidents (habitual_markers), or a sentence whose dates are all background history, with no day of its own."""
+    own_day = any(d.kind in ("day", "night", "weekday", "relative") and not is_history(d, ref) for d in m.dates)
+    if own_day:
+        return False
+    if R.search(rules.habitual, lang, info.sent.text):
+        return True
+    return bool(info.dates) and all(is_history(d, ref) for d in info.dates) and not m.dates
 
 
 def _modal(m: Mention, info: SentInfo, lang: str, rules: R.Rules) -> bool:

@@ -84,8 +84,9 @@ def _same_event(a: Mention, b: Mention, lang: str, rules: R.Rules) -> bool:
     if a.group == "violent":
         ka = choose_counts(a, lang, rules)[0]  # the article's language: «При этом погибли ...» adds to the toll
         kb = choose_counts(b, lang, rules)[0]
-        if ka is not None and kb is not None and ka != kb and not _lead_and_detail(a, b):
-            return False
+        if ka is not None and kb is not None and ka != kb and not _lead_and_detail(a, b) \
+                and not ((weak(a) and ka < kb) or (weak(b) and kb < ka)):
+            return False  # 'one of the killed guards was buried on ...' (a casualty phrase) is part of the toll
     return True
 
 

@@ -254,11 +254,15 @@ def article_place_fallback(m: Mention, infos: list[SentInfo], dominant: str, men
     """An event whose sentences name only the border or the country takes the place the article names for the
     violence elsewhere (a sentence with an event cue), or else the one place it names at all, when all such places
     lie together (within 75 km) in the event's country."""
-    if m.place is not None or m.prior:
+    if m.prior:
         return None
+    if m.place is not None:
+        return _refine_from_article(m, infos, mentions, rules)
     country = (m.border.country if m.border and m.border.country else "") or dominant
     if not country:
         return None
+    # a border pair named at the event ('the Kyrgyz-Tajik border'): a place on either side of it may be the place
+    countries = set(m.border.border.split("-")) if m.border is not None and m.border.border else {country}
     capitals = rules.scope_areas.get("capital", frozenset())
 
     # a photo caption or teaser above the story ('Borderguards patrolling ... The road from Dushanbe through the
@@ -276,11 +280,11 @@ def article_place_fallback(m: Mention, infos: list[SentInfo], dominant: str, men
             if with_cue and not cues:
                 continue
             out += [p for p in places_of(info, rules) if p.in_region and p.eventive and p.feature_code != "PCLI"
-                    and p.country == country and p.latitude is not None and p.name.casefold() not in capitals
+                    and p.country in countries and p.latitude is not None and p.name.casefold() not in capitals
                     and (not with_cue or min(abs(p.start - c.start) for c in cues) <= CUE_NEAR)]
         return out
-    # with a border named at the event, only a place named next to the violence elsewhere may refine it
-    for with_cue in ((True,) if m.border is not None else (True, False)):
+    # with only a side of a border named at the event, only a place named next to the violence elsewhere may refine it
+    for with_cue in ((True,) if m.border is not None and not m.border.border else (True, False)):
         got = candidates(with_cue)
         if not got:
             continue
@@ -290,3 +294,16 @@ def article_place_fallback(m: Mention, infos: list[SentInfo], dominant: str, men
             return Found(place=place, reasons=(f"place taken from elsewhere in the article: {place.text!r}",))
         return None
     return None
+
+
+def _refine_from_article(m: Mention, infos: list[SentInfo], mentions: list[Mention], rules: R.Rules) -> Found | None:
+    """An event placed only in a province, and one place inside that province named elsewhere in the article (not in
+    another event's sentences): 'shells fell in Surkhandarya region ... four houses damaged in Termez' -> Termez."""
+    if m.place.rank < 2 or not m.place.admin1:
+        return None
+    got = [p for n, info in enumerate(infos) if not any(info in o.infos for o in mentions if o is not m)
+           for p in places_of(info, rules) if p.in_region and p.eventive and p.rank < m.place.rank
+           and p.country == m.place.country and p.admin1 == m.place.admin1 and p.latitude is not None]
+    if not got or len({(p.latitude, p.longitude) for p in got}) > 1:
+        return None
+    return Found(place=got[0], reasons=(f"place refined from elsewhere in the article: {got[0].text!r}",))
