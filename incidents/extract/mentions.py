@@ -99,7 +99,8 @@ def find_mentions(art: Article, infos: list[SentInfo], ref: date | None, rules: 
                 following = continuation(infos, k, lang, consumed, rules)
                 consumed.update((j, "violent") for j in following)
                 m = _carried_on(m, [infos[j] for j in following])
-            if out_of_scope(m, ref, lang, rules) or (violent and _generic(m, info, lang, ref, rules)):
+            if out_of_scope(m, ref, lang, rules) or (violent and _generic(m, info, lang, ref, rules)) \
+                    or (not violent and not _security_content(m, infos, art, lang, rules)):
                 continue
             mentions.append(m)
     return _drop_total_summaries(mentions, lang, rules)
@@ -164,6 +165,21 @@ def anchored(m: Mention, info: SentInfo, lead: bool, lang: str, ref: date | None
     counts = [c for c in m.counts if not c.total]
     victims = any(a.category == "civilian" and a.canonical != "Civilians" for a in m.actors)
     return bool(dates) or bool(counts) or victims or bool(m.dates and not dates)
+
+
+SECURITY_KINDS_RE = re.compile(r"advisor|evacuat|deploy|patrol|exercise|drill|closed|closure|mobili|reserve|reinforce|"
+                               r"эвакуац|разверт|патрул|учени|закрыт|мобилиз|переброс", re.I)
+
+
+def _security_content(m: Mention, infos: list[SentInfo], art: Article, lang: str, rules: R.Rules) -> bool:
+    """A strategic development needs security content: a cue that is one (advisory, evacuation, deployment, joint
+    patrol, exercise, border closure) or security words (border, ceasefire, troops, demarcation...) in its sentence,
+    the next one, or the article's title; a visit, meeting or agreement alone (trade, aid, a pipeline) is not one."""
+    if any(SECURITY_KINDS_RE.search(c.text) for c in m.cues):
+        return True
+    nxt = [infos[m.k + 1].sent.text] if 0 <= m.k < len(infos) - 1 else []
+    text = " ".join([i.sent.text for i in m.infos] + nxt + [art.meta.get("title", "")])
+    return bool(R.search(rules.security_terms, lang, text))
 
 
 def _generic(m: Mention, info: SentInfo, lang: str, ref: date | None, rules: R.Rules) -> bool:
@@ -294,7 +310,10 @@ def out_of_scope(m: Mention, ref: date | None, lang: str, rules: R.Rules) -> boo
     if primary.out_of_region and not specific_local and not [b for b in primary.borders if b.border]:
         return True
     if primary.places and not local and not primary.borders:
-        return True
+        # a place outside the region ('gunmen from X') drops the place, not an event of the region's forces
+        return m.group != "violent" or not (set(P.demonym_countries(primary.sent.text, rules) and
+                                                 [c for _, c in P.demonym_countries(primary.sent.text, rules)])
+                                             & P.REGION_COUNTRIES)
     return False
 
 

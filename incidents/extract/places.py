@@ -157,6 +157,8 @@ def find_places(text: str, offset: int = 0, countries: frozenset[str] = frozense
             if n == 1 and (phrase.casefold() in stop or (any(p.fullmatch(phrase) for p in demonyms)
                                                          and not _country_name(idx, phrase))):
                 continue
+            if any(p.fullmatch(phrase) for p in rules.out_of_region.values()):
+                continue  # «по Москве», 'in Moscow': a namesake village in the gazetteer is not what the text means
             ids, how = idx.match(phrase, allow_fuzzy=False)
             if how not in ("", "exact", "stem") or not ids:
                 exact_ids = () if how not in ("exact", "stem") else ids

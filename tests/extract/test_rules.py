@@ -250,3 +250,21 @@ def test_residence_aftermath_and_seat_of_government_are_not_the_event_place():
 
 def test_ezafe_names_are_one_place():
     assert _places("in the Dawong area of Shahr-e-Buzurg district")[0][:2] == ("Shahr-e-Buzurg district", "AFG")
+
+
+def test_a_visit_or_meeting_needs_security_content():
+    assert rows("Foreign Minister Kamilov met the UNHCR envoy in Termez on Tuesday to discuss aid deliveries.",
+                published="2021-11-03", lang="en") == []
+    got = rows("Kyrgyz and Tajik delegations met in Batken on Tuesday to discuss the demarcation of the state border.",
+               published="2021-11-03", lang="en")
+    assert [r["event_type"] for r in got] == ["strategic_development"]
+
+
+def test_habitual_wording_is_context_not_an_incident():
+    assert rows("Clashes have sporadically flared on the mountainous Kyrgyz-Tajik border, killing dozens.",
+                published="2024-12-05", lang="en") == []
+
+
+def test_talks_in_moscow_are_not_a_border_development():
+    assert rows("Сегодня делегаты движения «Талибан» прибыли в Москву для переговоров о безопасности границ.",
+                published="2021-07-09", lang="ru") == []
