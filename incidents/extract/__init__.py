@@ -24,7 +24,7 @@ from .fields import COLUMNS, EXTRA_COLUMNS, EXTRACTOR_VERSION
 
 
 __all__ = ["COLUMNS", "EXTRA_COLUMNS", "EXTRACTOR_VERSION", "article_files", "extract_article", "extract_paths",
-           "load_article", "to_frame", "warm_up"]
+           "load_article", "text_problem", "to_frame", "warm_up"]
 
 
 def warm_up() -> float:
@@ -56,14 +56,42 @@ def extract_article(path, text: str | None = None, meta: dict | None = None,
     return build_rows(art, rules)
 
 
-def extract_paths(paths, curated: pd.DataFrame | None = None, rules: R.Rules | None = None) -> list[dict]:
-    """Rows for every article under `paths`, clustered across articles and matched to `curated` incidents."""
+BINARY_SHARE = 0.02  # undecodable characters above this share of a file (or any NUL byte): not a text article
+
+
+def text_problem(text: str) -> tuple[str, bool]:
+    """(what is wrong with an article's decoded text, whether to skip it): binary content (NUL bytes, or more than
+    BINARY_SHARE undecodable bytes) is skipped; a few undecodable bytes are read and flagged; ('', False) if fine."""
+    bad = text.count("\ufffd")
+    if "\x00" in text or (text and bad > BINARY_SHARE * len(text)):
+        return "binary or not UTF-8 text; skipped", True
+    if bad:
+        return f"not valid UTF-8 ({bad} undecodable bytes shown as U+FFFD); rows flagged for review", False
+    return "", False
+
+
+def extract_paths(paths, curated: pd.DataFrame | None = None, rules: R.Rules | None = None, warn=None) -> list[dict]:
+    """Rows for every article under `paths`, clustered across articles and matched to `curated` incidents.
+
+    A file that is binary or not valid UTF-8 is reported through `warn(message)` (one line naming the file): binary
+    files are skipped, files with a few undecodable bytes are read and their rows flagged for review."""
     from .cluster import assign_clusters, match_curated
 
     rules = rules or R.load()
     rows: list[dict] = []
     for f in article_files(paths):
-        rows += extract_article(f, rules=rules)
+        text = articles.read_text(f)
+        problem, skip = text_problem(text)
+        if problem and warn is not None:
+            warn(f"{f}: {problem}")
+        if skip:
+            continue
+        got = extract_article(f, text=text, rules=rules)
+        for row in got:
+            if problem:
+                row["needs_review"] = True
+                row["review_reason"] = "; ".join(x for x in (row["review_reason"], f"source file {problem}") if x)
+        rows += got
     assign_clusters(rows, rules)
     if curated is not None and len(curated):
         match_curated(rows, curated, rules)

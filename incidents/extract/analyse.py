@@ -29,6 +29,7 @@ class SentInfo:
     out_of_region: list[str]
     history: list[str]
     prefer: frozenset[str] = frozenset()  # countries the article's unambiguous places lie in (see _disambiguate)
+    looked: bool = False  # places looked up (places_of caches them here)
 
 
 def analyse(art: Article, rules: R.Rules) -> list[SentInfo]:
@@ -81,7 +82,10 @@ def _disambiguate(infos: list[SentInfo], rules: R.Rules) -> None:
 
 def places_of(info: SentInfo, rules: R.Rules) -> list[P.Place]:
     """The places of a sentence: those found by `analyse`, else looked up now (sentences without an event cue)."""
-    return info.places or P.find_places(info.sent.text, info.sent.start, countries=info.prefer, rules=rules)
+    if not info.places and not info.looked:
+        info.places = P.find_places(info.sent.text, info.sent.start, countries=info.prefer, rules=rules)
+        info.looked = True
+    return info.places
 
 
 def reference_date(art: Article, infos: list[SentInfo]) -> date | None:

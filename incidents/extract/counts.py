@@ -12,6 +12,10 @@ BEFORE_BREAK = re.compile(r",|\band\b|\bи\b|\bwhile\b", re.I)
 CONJ_TAIL = re.compile(r"(?:,|\band\b|\bи\b|\bas well as\b)\s*$", re.I)
 WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*", re.UNICODE)
 AFTER_GAP_WORDS, BEFORE_GAP_WORDS = 6, 3
+# Plausibility: one border incident's toll above this is not taken from digits ('10,000 numbers' is a list or a
+# total, not a toll). Number words in the tables stop at fifty, so a figure above it is never read from words.
+PLAUSIBLE_TOLL = 500
+MAX_COUNTS_PER_SENTENCE = 8  # more casualty figures than this in one sentence: a list or a table, not one toll
 PASSIVE_GAP_WORDS = 12  # 'Four gunmen who crossed from Afghanistan into Tajikistan were killed'
 
 
@@ -36,6 +40,11 @@ class Count:
     end: int
     text: str
     total: bool = False  # the sentence gives a total over several incidents
+    implausible: bool = False  # above PLAUSIBLE_TOLL, or one of too many figures in a sentence: never a toll
+
+    @property
+    def usable(self) -> bool:
+        return not self.implausible
 
 
 def find_numbers(text: str, lang: str, skip: list[tuple[int, int]] = (), rules: R.Rules | None = None) -> list[Number]:
@@ -132,10 +141,12 @@ def find_counts(text: str, lang: str, offset: int = 0, skip: list[tuple[int, int
         if best:
             assigned[i] = (best[1], best[2], best[3], best[4])
     out = []
+    listed = len(assigned) > MAX_COUNTS_PER_SENTENCE
     for i, (kind, cs, ce, _side) in sorted(assigned.items()):
         n = numbers[i]
         s, e = min(n.start, cs), max(n.end, ce)
-        out.append(Count(kind, n.value, s + offset, e + offset, text[s:e], total))
+        out.append(Count(kind, n.value, s + offset, e + offset, text[s:e], total,
+                         implausible=listed or n.value > PLAUSIBLE_TOLL))
     return out
 
 

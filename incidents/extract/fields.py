@@ -17,7 +17,8 @@ from .counts import Count
 from .tolls import choose_counts
 from .mentions import Mention
 
-EXTRACTOR_VERSION = "extract-1.0"
+EXTRACTOR_VERSION = "extract-2.0"
+IMPLAUSIBLE_CONFIDENCE = 0.2  # a row whose text gives implausible casualty figures
 
 # The candidates table is declared in the schema (incidents columns, then provenance, evidence, review).
 COLUMNS = tuple(S.CANDIDATES.names)
@@ -54,6 +55,8 @@ def to_row(art: Article, m: Mention, dominant: str, article_border: str, rules: 
     if len(kinds - {"attack"}) > 1:
         reasons.append("several event-type cues: " + ", ".join(sorted(kinds)))
     conf = confidence(r.precision, where.geo_precision, killed, injured, m.cues)
+    if "implausible" in total_note:
+        conf = min(conf, IMPLAUSIBLE_CONFIDENCE)
     if conf < 0.5:
         reasons.append(f"low confidence ({conf})")
     spans = (where.spans + date_spans + [f"killed={c.start}:{c.end}" for c in kc]

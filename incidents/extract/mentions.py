@@ -20,6 +20,7 @@ from .article import Article
 HISTORY_YEARS = 2  # an event dated this long before the article's reference date is background history
 SETTING_BACK = 2  # sentences before an event that may give its date and place ('On 29 January five men crossed ...')
 CONTINUE_SENTENCES = 3  # sentences after a violent event's sentence that may carry it on
+MAX_NOTED = 20  # events a total over several incidents is noted on
 HISTORIC_CUE = re.compile(r"(?<!\d)((?:1[89]|20)\d\d)\s*(?:-?year-old\s+)?$")
 
 
@@ -144,7 +145,7 @@ def _drop_total_summaries(mentions: list[Mention], lang: str, rules: R.Rules) ->
     kept = []
     for m in mentions:
         if is_summary(m):
-            for o in others:
+            for o in others[:MAX_NOTED]:
                 o.reasons.append(f"the article also gives a total over several incidents: {m.infos[0].sent.text.strip()[:160]!r}")
             continue
         kept.append(m)

@@ -14,13 +14,15 @@ from .mentions import Mention
 from .setting import LEAD_SENTENCES
 
 PRECISION_ORDER = {"day": 0, "week": 1, "month": 2, "year": 3}
+MERGE_WINDOW = 12  # a telling is compared with the last this many events only (an article tells few; keeps it linear)
+MAX_PARTS = 40  # sentences, counts, cues and actors one event keeps (a megabyte of text must not make one giant event)
 
 
 def merge_mentions(mentions: list[Mention], lang: str, rules: R.Rules) -> list[Mention]:
     """The first pass, right after each mention got its own date, place and type: the same event told again."""
     out: list[Mention] = []
     for m in mentions:
-        target = next((o for o in out if _same_event(o, m, lang, rules)), None)
+        target = next((o for o in out[-MERGE_WINDOW:] if _same_event(o, m, lang, rules)), None)
         if target is None:
             out.append(m)
             continue
@@ -31,10 +33,11 @@ def merge_mentions(mentions: list[Mention], lang: str, rules: R.Rules) -> list[M
 def absorb(target: Mention, m: Mention, same_article: bool = False) -> None:
     """Fold mention `m` into `target`: evidence, counts, actors and cues are pooled; the finer date and
     the more precise place win. Within one article a count repeated in both tellings is kept once."""
-    target.infos += [i for i in m.infos if i not in target.infos]
-    target.counts += [c for c in m.counts if c not in target.counts] if same_article else m.counts
-    target.actors += m.actors
-    target.cues += m.cues
+    room = lambda have: max(0, MAX_PARTS - len(have))  # noqa: E731
+    target.infos += [i for i in m.infos if i not in target.infos][:room(target.infos)]
+    target.counts += ([c for c in m.counts if c not in target.counts] if same_article else m.counts)[:room(target.counts)]
+    target.actors += m.actors[:room(target.actors)]
+    target.cues += m.cues[:room(target.cues)]
     if m.resolved.known and (not target.resolved.known or _finer(m.resolved, target.resolved)):
         target.resolved, target.date_mention = m.resolved, m.date_mention
     if target.place is None or (m.place is not None and m.place.rank < target.place.rank):
@@ -116,7 +119,7 @@ def merge_compatible(mentions: list[Mention], lang: str, rules: R.Rules) -> list
     for m in mentions:
         target = None
         if m.group == "violent" and not m.prior:
-            target = next((o for o in out if _tells_again(o, m, lang, rules)), None)
+            target = next((o for o in out[-MERGE_WINDOW:] if _tells_again(o, m, lang, rules)), None)
         if target is None:
             out.append(m)
             continue

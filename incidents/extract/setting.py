@@ -20,6 +20,7 @@ LEAD_SENTENCES = 3
 CUE_NEAR = 100  # characters between a violent cue and a place named with it
 FORWARD_SENTENCES = 4  # sentences after a lead event that may give its date and place
 FORWARD_PARAGRAPHS = 2
+ARTICLE_WINDOW = 80  # sentences either side of an event that the article-level steps read (more than any article has)
 REPORT_DAYS = 6  # a date given only as the day of a report stands for that day and the days before
 BODY_FORWARD_SENTENCES = 2  # after an event later in the article: its date may follow in the next two sentences
 
@@ -226,8 +227,9 @@ def strategic_place(m: Mention, infos: list[SentInfo], mentions: list[Mention], 
     if m.place is not None:
         return None
     got = []
-    for info in infos:
-        if not any(not c.violent for c in info.cues) or any(info in o.infos for o in mentions if o is not m):
+    taken = _others(m, mentions)
+    for info in _near(m, infos):
+        if not any(not c.violent for c in info.cues) or id(info) in taken:
             continue
         got += [p for p in places_of(info, rules) if p.in_region and p.eventive and p.locative and p.feature_code != "PCLI"
                 and p.latitude is not None]
@@ -269,12 +271,16 @@ def article_place_fallback(m: Mention, infos: list[SentInfo], dominant: str, men
     # Pamir') is not where it happened: places without a cue nearby count only from the first report of violence on
     first_event = story_start(infos)
 
+    taken = _others(m, mentions)
+
     def candidates(with_cue: bool) -> list[P.Place]:
         out = []
         for n, info in enumerate(infos):
+            if abs(n - m.k) > ARTICLE_WINDOW:
+                continue
             if not with_cue and n < first_event:
                 continue
-            if any(info in o.infos for o in mentions if o is not m):  # another event's sentence
+            if id(info) in taken:  # another event's sentence
                 continue
             cues = [c for c in info.cues if c.violent]
             if with_cue and not cues:
@@ -301,9 +307,21 @@ def _refine_from_article(m: Mention, infos: list[SentInfo], mentions: list[Menti
     another event's sentences): 'shells fell in Surkhandarya region ... four houses damaged in Termez' -> Termez."""
     if m.place.rank < 2 or not m.place.admin1:
         return None
-    got = [p for n, info in enumerate(infos) if not any(info in o.infos for o in mentions if o is not m)
+    taken = _others(m, mentions)
+    got = [p for info in _near(m, infos) if id(info) not in taken
            for p in places_of(info, rules) if p.in_region and p.eventive and p.rank < m.place.rank
            and p.country == m.place.country and p.admin1 == m.place.admin1 and p.latitude is not None]
     if not got or len({(p.latitude, p.longitude) for p in got}) > 1:
         return None
     return Found(place=got[0], reasons=(f"place refined from elsewhere in the article: {got[0].text!r}",))
+
+
+def _others(m: Mention, mentions: list[Mention]) -> set[int]:
+    """id() of the sentences that belong to the article's other events (those told near it: see _near)."""
+    return {id(i) for o in mentions if o is not m and abs(o.k - m.k) <= ARTICLE_WINDOW for i in o.infos}
+
+
+def _near(m: Mention, infos: list[SentInfo]) -> list[SentInfo]:
+    """The sentences an article-level step looks at for `m`: the whole of any real article (ARTICLE_WINDOW sentences
+    either side), so that a megabyte of text is still read in linear time."""
+    return infos[max(0, m.k - ARTICLE_WINDOW): m.k + ARTICLE_WINDOW + 1] if m.k >= 0 else infos[:2 * ARTICLE_WINDOW]

@@ -5,18 +5,24 @@ from __future__ import annotations
 import re
 
 from . import rules as R
-from .counts import Count, combine, victim_group
+from .counts import PLAUSIBLE_TOLL, Count, combine, victim_group
 from .mentions import Mention
 
 
 def choose_counts(m: Mention, lang: str, rules: R.Rules) -> tuple[int | None, int | None, list[Count], list[Count], str]:
     """(killed, injured, killed counts, injured counts, note on totals set aside) for a mention."""
     series = bool(R.search(rules.series_words, lang, " ".join(i.sent.text for i in m.infos[:1])))
-    usable = [c for c in m.counts if not c.total or series]
-    totals = [c for c in m.counts if c.total and not series]
-    note = ""
+    bad = [c for c in m.counts if c.implausible]
+    usable = [c for c in m.counts if (not c.total or series) and c.usable]
+    totals = [c for c in m.counts if c.total and not series and c.usable]
+    notes = []
     if totals:
-        note = "the text gives a total over several incidents (" + "; ".join(c.text for c in totals) + "); not assigned to this one"
+        notes.append("the text gives a total over several incidents (" + "; ".join(c.text for c in totals[:5])
+                     + "); not assigned to this one")
+    if bad:
+        notes.append(f"implausible casualty figures not used ({len(bad)}: " + "; ".join(c.text for c in bad[:3])
+                     + f"{'; ...' if len(bad) > 3 else ''}): a toll above {PLAUSIBLE_TOLL} or a list of figures")
+    note = "; ".join(notes)
     per_sentence: dict[int, list[Count]] = {}
     for c in usable:
         per_sentence.setdefault(next(i.sent.index for i in m.infos if i.sent.start <= c.start < i.sent.end + 1), []).append(c)
@@ -49,6 +55,11 @@ def choose_counts(m: Mention, lang: str, rules: R.Rules) -> tuple[int | None, in
                 k = total
             elif kind == "injured" and (i is None or total > i):
                 i = total
+    for kind, v in (("killed", k), ("injured", i)):
+        if v is not None and v > PLAUSIBLE_TOLL:  # figures that add up beyond belief are not a toll either
+            notes.append(f"implausible {kind} total {v} (above {PLAUSIBLE_TOLL}) not used")
+            k, i = (None, i) if kind == "killed" else (k, None)
+    note = "; ".join(notes)
     if k is None and i is None and m.group == "violent" and any(
             R.search(rules.no_casualties, lang, info.sent.text) for info in m.infos):
         k = i = 0
