@@ -25,6 +25,7 @@ is incompatible with it (another district, say) gets a 'possible match' hint, ne
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import lru_cache
 
 import pandas as pd
 from rapidfuzz import fuzz
@@ -83,8 +84,14 @@ def actor_similarity(a: dict, b: dict, rules: R.Rules | None = None) -> float:
 def _interval(row: dict, slack: bool = True) -> tuple[date, date] | None:
     """The dates a row allows: the window its precision means (incidents.periods), widened by the
     tolerance for that precision (DATE_SLACK); None when the date is unknown."""
-    s = _date(row.get("event_date"))
-    p = str(row.get("date_precision", ""))
+    return _interval_of(str(row.get("event_date", "")), str(row.get("date_precision", "")), str(row.get("end_date", "")),
+                        slack)
+
+
+@lru_cache(maxsize=65536)
+def _interval_of(event_date: str, p: str, end_date: str, slack: bool) -> tuple[date, date] | None:
+    row = {"end_date": end_date}
+    s = _date(event_date)
     if s is None or p == "unknown":
         return None
     e = max(_date(row.get("end_date")) or s, s)
@@ -134,7 +141,15 @@ def _vague(row: dict) -> bool:
 def km_between(a: dict, b: dict) -> float | None:
     if not (_located(a) and _located(b)):
         return None
-    return float(geodesic_km(_num(a["latitude"]), _num(a["longitude"]), _num(b["latitude"]), _num(b["longitude"])))
+    return _km(_num(a["latitude"]), _num(a["longitude"]), _num(b["latitude"]), _num(b["longitude"]))
+
+
+@lru_cache(maxsize=262144)
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Geodesic km between two points, remembered: rows share a few hundred district and village points."""
+    if (lat1, lon1) > (lat2, lon2):
+        return _km(lat2, lon2, lat1, lon1)
+    return float(geodesic_km(lat1, lon1, lat2, lon2))
 
 
 def same_admin2(a: dict, b: dict, rules: R.Rules | None = None) -> bool:
