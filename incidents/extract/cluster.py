@@ -221,17 +221,64 @@ def compatible(a: dict, b: dict, rules: R.Rules | None = None) -> bool:
     undated = _interval(a) is None or _interval(b) is None
     if not undated and not dates_compatible(a, b):
         return False
-    if not counts_compatible(a, b, strict=undated):
-        return False
     rel = place_relation(a, b, rules)
     if rel is None:
         return False
-    if undated:  # same type and place, close figures; zero figures say little, so then the actors must agree
-        return rel == "same" and a["event_type"] == b["event_type"] and (_nonzero_shared(a, b) or actor_similarity(a, b, rules) >= ACTOR_SIMILARITY)
-    if rel == "vague":  # only 'the border' on one side: want tight dates and the same story
+    if undated:
+        return _undated_join(a, b, rel, rules)
+    if rel == "vague":  # only 'the border' on one side: want tight dates, close figures and the same story
         tight = a.get("date_precision") in ("day", "week") and b.get("date_precision") in ("day", "week")
-        return tight and (a["event_type"] == b["event_type"] or actor_similarity(a, b, rules) >= ACTOR_SIMILARITY)
-    return True
+        return tight and counts_compatible(a, b) and (
+            a["event_type"] == b["event_type"] or actor_similarity(a, b, rules) >= ACTOR_SIMILARITY)
+    # sources count differently and tolls grow as bodies are found: at one place within a few days, the same type
+    # of event is one incident whatever the figures
+    return counts_compatible(a, b) or (a["event_type"] == b["event_type"] and _gap_days(a, b) <= SAME_DAYS
+                                       and not _none_versus_some(a, b))
+
+
+def _none_versus_some(a: dict, b: dict) -> bool:
+    """One report says nobody was killed (or hurt), the other gives victims: a contradiction, not a later count."""
+    for f in ("killed", "injured"):
+        x, y = _num(a.get(f)), _num(b.get(f))
+        if x is not None and y is not None and (x == 0) != (y == 0):
+            return True
+    return False
+
+
+SAME_DAYS = 3  # dated reports this close, of one type at one place, are one incident whatever their figures
+RECENT_DAYS = 45  # an undated report is about something at most this long before its publication date
+
+
+def _published(row: dict) -> date | None:
+    return _date(row.get("source_published") or row.get("published"))
+
+
+def _undated_join(a: dict, b: dict, rel: str, rules: R.Rules | None) -> bool:
+    """A report without a date joins another of the same type at the same place (one point, one district, or the
+    same village). With its publication date known, that date must follow the other's event (or publication) by at
+    most RECENT_DAYS, figures on both sides must agree within reason, and a shared figure or agreeing actors must tie
+    them; with no publication date, figures must be given on both sides and close (STRICT_SHARE)."""
+    if rel == "vague" or a["event_type"] != b["event_type"]:
+        return False
+    km = km_between(a, b)
+    if not (rel == "same" or same_admin2(a, b, rules) or (km is not None and km < 1.0)):
+        return False
+    tied = _nonzero_shared(a, b) or actor_similarity(a, b, rules) >= ACTOR_SIMILARITY
+    undated = [r for r in (a, b) if _interval(r) is None]
+    if any(_published(r) is None for r in undated):
+        # no date at all: close figures on both sides, or agreeing actors, or one named town or village (exact
+        # point) where neither report gives a figure ('five rockets fell on Termez')
+        no_figures = all(_num(r.get(f)) is None for r in (a, b) for f in ("killed", "injured"))
+        same_spot = a.get("geo_precision") == b.get("geo_precision") == "exact" and km is not None and km < 1.0
+        return (counts_compatible(a, b, strict=True) and tied) or (no_figures and same_spot) or (
+            counts_compatible(a, b) and actor_similarity(a, b, rules) >= ACTOR_SIMILARITY)
+    for r in undated:
+        other = b if r is a else a
+        pub = _published(r)
+        when = _interval(other, slack=False) or ((_published(other),) * 2 if _published(other) else None)
+        if when is not None and not (when[0] - timedelta(days=1) <= pub and pub - when[1] <= timedelta(days=RECENT_DAYS)):
+            return False
+    return counts_compatible(a, b) and tied
 
 
 same_incident = compatible
