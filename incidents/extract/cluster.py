@@ -175,13 +175,19 @@ def place_relation(a: dict, b: dict, rules: R.Rules | None = None) -> str | None
     if km is not None:
         if _local(a) and _local(b) and (km <= SAME_PLACE_KM or same_admin2(a, b, rules)):
             return "same"
-        return "near" if km <= CLUSTER_KM or same_admin2(a, b, rules) else None
+        return "near" if km <= CLUSTER_KM or same_admin2(a, b, rules) or _inside(a, b) or _inside(b, a) else None
     if same_admin2(a, b, rules):
         return "same" if _local(a) and _local(b) else "near"
     if not (_vague(a) or _vague(b)):
         return None  # a named place that cannot be located (or another district): not comparable
     ca, cb = _countries(a), _countries(b)
     return "vague" if not ca or not cb or ca & cb else None
+
+
+def _inside(wide: dict, fine: dict) -> bool:
+    """A row placed only in a province, and a row placed inside that province ('Khatlon province', 'Shohin district')."""
+    return (str(wide.get("geo_precision", "")) == "province" and bool(wide.get("admin1"))
+            and wide.get("admin1") == fine.get("admin1") and wide.get("country") == fine.get("country"))
 
 
 def places_compatible(a: dict, b: dict, rules: R.Rules | None = None) -> bool:
@@ -258,20 +264,19 @@ def _undated_join(a: dict, b: dict, rel: str, rules: R.Rules | None) -> bool:
     same village). With its publication date known, that date must follow the other's event (or publication) by at
     most RECENT_DAYS, figures on both sides must agree within reason, and a shared figure or agreeing actors must tie
     them; with no publication date, figures must be given on both sides and close (STRICT_SHARE)."""
-    if rel == "vague" or a["event_type"] != b["event_type"]:
+    if rel == "vague" or (a["event_type"] != b["event_type"] and actor_similarity(a, b, rules) < ACTOR_SIMILARITY):
         return False
     km = km_between(a, b)
-    if not (rel == "same" or same_admin2(a, b, rules) or (km is not None and km < 1.0)):
+    if not (rel == "same" or same_admin2(a, b, rules) or (km is not None and km < 1.0) or _inside(a, b) or _inside(b, a)):
         return False
     tied = _nonzero_shared(a, b) or actor_similarity(a, b, rules) >= ACTOR_SIMILARITY
     undated = [r for r in (a, b) if _interval(r) is None]
     if any(_published(r) is None for r in undated):
-        # no date at all: close figures on both sides, or agreeing actors, or one named town or village (exact
-        # point) where neither report gives a figure ('five rockets fell on Termez')
+        # no date at all: close figures on both sides (and a shared one or agreeing actors), or one named town or
+        # village (exact point) where neither report gives a figure ('five rockets fell on Termez')
         no_figures = all(_num(r.get(f)) is None for r in (a, b) for f in ("killed", "injured"))
         same_spot = a.get("geo_precision") == b.get("geo_precision") == "exact" and km is not None and km < 1.0
-        return (counts_compatible(a, b, strict=True) and tied) or (no_figures and same_spot) or (
-            counts_compatible(a, b) and actor_similarity(a, b, rules) >= ACTOR_SIMILARITY)
+        return (counts_compatible(a, b, strict=True) and tied) or (no_figures and same_spot)
     for r in undated:
         other = b if r is a else a
         pub = _published(r)
