@@ -31,10 +31,11 @@ def warm_up() -> float:
     """Load the rule tables, the place index and dateparser's language data; returns the seconds it took."""
     import time
 
-    from . import dates, places
+    from . import dates, places, russian
     t0 = time.perf_counter()
     R.load()
     places.index()
+    russian.warm_up()
     dates._dateparse("1 January 2025", "en", None)
     dates._dateparse("1 января 2025", "ru", None)
     return time.perf_counter() - t0

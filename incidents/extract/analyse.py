@@ -30,6 +30,7 @@ class SentInfo:
     history: list[str]
     prefer: frozenset[str] = frozenset()  # countries the article's unambiguous places lie in (see _disambiguate)
     looked: bool = False  # places looked up (places_of caches them here)
+    ner_done: bool = False  # natasha's location spans added (add_ner_places)
 
 
 def analyse(art: Article, rules: R.Rules) -> list[SentInfo]:
@@ -65,6 +66,18 @@ def analyse(art: Article, rules: R.Rules) -> list[SentInfo]:
         ))
     _disambiguate(infos, rules)
     return infos
+
+
+def add_ner_places(info: SentInfo, rules: R.Rules) -> bool:
+    """A Russian sentence that reports an event but where the capitalised-name scan found no place in the region:
+    add natasha's location spans found in the gazetteer (see russian.py); True when it added one. Run at most once
+    per sentence, and only for event sentences (the NER model takes a few milliseconds a sentence)."""
+    if info.ner_done or any(p.in_region and p.feature_code != "PCLI" for p in info.places):
+        return False
+    info.ner_done = True
+    extra = P.ner_places(info.sent.text, info.sent.start, info.places, countries=info.prefer, rules=rules)
+    info.places = sorted(info.places + extra, key=lambda p: p.start)
+    return bool(extra)
 
 
 def _disambiguate(infos: list[SentInfo], rules: R.Rules) -> None:

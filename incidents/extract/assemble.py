@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from . import classify as C
 from . import rules as R
-from .analyse import analyse, article_countries, reference_date
+from .analyse import add_ner_places, analyse, article_countries, reference_date
 from .article import Article
 from .tolls import choose_counts
 from .fields import COLUMNS, EXTRA_COLUMNS, EXTRACTOR_VERSION, to_row
@@ -32,6 +32,8 @@ def build_rows(art: Article, rules: R.Rules | None = None) -> list[dict]:
     for m in mentions:
         m.resolved, m.date_mention = choose_date(m, art, ref)
         m.place, m.border = choose_place(m, rules)
+        if m.place is None and lang == "ru" and add_ner_places(m.infos[0], rules):
+            m.place, m.border = choose_place(m, rules)  # «на участке Росровут района Деваштич»: natasha's spans
         if m.group == "violent":
             apply(m, inherit_setting(m, infos, mentions, art, ref, rules))
             apply(m, forward_setting(m, infos, mentions, art, ref, rules))

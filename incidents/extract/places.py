@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .. import schema as S
 from ..geo import ALPHA2_TO_3, GENERIC_WORDS, Gazetteer
-from ..geo.gazetteer import Entry, feature_precision, feature_rank
+from ..geo.gazetteer import Entry, feature_precision, feature_rank, strip_generic
 from . import rules as R
+from . import russian
 
 GAP = re.compile(r"[\s\-'’]{1,2}")
 TOKEN = re.compile(r"[^\W\d_]+(?:['’`][^\W\d_]+)?", re.UNICODE)
@@ -59,7 +61,12 @@ class Place:
 
 def index(rules: R.Rules | None = None) -> Gazetteer:
     """The one gazetteer index (incidents.geo) with the rules' spelling tables (built once per spelling)."""
-    return Gazetteer.load((rules or R.load()).spelling)
+    return _index(rules or R.load())
+
+
+@lru_cache(maxsize=8)
+def _index(rules: R.Rules) -> Gazetteer:
+    return Gazetteer.load(rules.spelling)  # Rules hash by identity: the spelling tables are hashed once, not per call
 
 
 def province_point(country: str, admin1: str, rules: R.Rules | None = None) -> tuple[float, float] | None:
@@ -178,30 +185,16 @@ def find_places(text: str, offset: int = 0, countries: frozenset[str] = frozense
                 if not place_context:
                     continue
                 if not ids:
+                    ids, how = _normal_form_match(idx, phrase)
+                if not ids and (i > 0 or hint_words & (DISTRICT_WORDS | PROVINCE_WORDS | VILLAGE_WORDS)):
+                    # fuzzy only on a capitalised name inside the sentence (not its first word, capitalised anyway)
                     ids, how = idx.match(phrase, allow_fuzzy=n <= 2)
                 if not ids:
                     continue
-            entry = _choose(idx, ids, hint_words, countries)
-            qualifier = _qualifier(text, span[0][0], span[-1][1], idx, rules)
-            alts: tuple[str, ...] = ()
-            if not qualifier and countries and entry.country not in countries:
-                qualifier = next((c for c in sorted(countries) if c in {e.country for e in idx.lookup(phrase, fuzzy=False)}), "")
-            if qualifier and entry.country != qualifier:
-                # 'Afghanistan's Badakhshan', «афганской провинции Бадахшан», 'Badakhshan province of Afghanistan'
-                entry = next((e for e in idx.lookup(phrase, country=qualifier, fuzzy=False) if e.latitude is not None), entry)
-            elif not qualifier and entry.feature_code != "PCLI":
-                alts = tuple(sorted({e.country for e in idx.lookup(phrase, fuzzy=False, limit=8)} - {entry.country}))
             end = span[-1][1]
             if nxt_word in DISTRICT_WORDS | PROVINCE_WORDS | VILLAGE_WORDS:
                 end = span[-1][1] + nxt.end()
-            lat_ok = entry.latitude is not None
-            in_region = (lat_ok and S.in_region(entry.latitude, entry.longitude)) or entry.country in REGION_COUNTRIES
-            if entry.country not in REGION_COUNTRIES and entry.feature_code == "PCLI":
-                in_region = in_region and entry.country in ("IRN", "PAK")
-            found = Place(span[0][0] + offset, end + offset, text[span[0][0]:end], entry.name, entry.country,
-                          entry.admin1, entry.feature_code, entry.latitude, entry.longitude, bool(in_region),
-                          locative=bool(LOCATIVE.search(before)), reporting=bool(REPORTING.match(text[end:end + 30])),
-                          how=how, role=place_role(text, span[0][0], span[-1][1], rules), alts=alts)
+            found = _make(text, span[0][0], span[-1][1], end, phrase, idx, ids, how, hint_words, countries, offset, rules)
             i += n
             break
         if found:
@@ -209,6 +202,65 @@ def find_places(text: str, offset: int = 0, countries: frozenset[str] = frozense
         else:
             i += 1
     return out
+
+
+def _normal_form_match(idx: Gazetteer, phrase: str) -> tuple[tuple[int, ...], str]:
+    """A Russian phrase looked up by its normal forms («Согдийской области» -> «Согдийская область»)."""
+    if not re.search(r"[А-Яа-яЁё]", phrase):
+        return (), ""
+    for form in russian.normal_forms(phrase):
+        ids, how = idx.match(form, allow_fuzzy=False)
+        if ids and how in ("exact", "stem", "folded"):
+            return ids, "normal"
+    return (), ""
+
+
+def ner_places(text: str, offset: int, known: list[Place], countries: frozenset[str] = frozenset(),
+               rules: R.Rules | None = None) -> list[Place]:
+    """Places in a Russian sentence that natasha's NER tags as locations and the capitalised-name scan missed
+    («на участке Росровут района Деваштич»), looked up as written and by their normal forms."""
+    rules = rules or R.load()
+    idx = index(rules)
+    out = []
+    for s, e in russian.location_spans(text):
+        if any(p.start - offset < e and s < p.end - offset for p in known):
+            continue
+        phrase = strip_generic(text[s:e]) or text[s:e]
+        if any(p.fullmatch(phrase) for p in rules.out_of_region.values()):
+            continue
+        ids, how = idx.match(phrase, allow_fuzzy=False)
+        if not ids or how not in ("exact", "stem", "folded"):
+            ids, how = _normal_form_match(idx, text[s:e])
+        if ids:
+            words = {w.casefold() for w in text[s:e].split()}
+            out.append(_make(text, s, s + len(text[s:e].rstrip()), e, phrase, idx, ids, how or "ner", words, countries,
+                             offset, rules))
+    return out
+
+
+def _make(text: str, s: int, name_end: int, end: int, phrase: str, idx: Gazetteer, ids, how: str, hint_words: set[str],
+          countries: frozenset[str], offset: int, rules: R.Rules) -> Place:
+    """The Place for text[s:end] naming gazetteer entries `ids`: its country qualifier, role and context."""
+    entry = _choose(idx, ids, hint_words, countries)
+    span0, span1 = s, name_end
+    qualifier = _qualifier(text, span0, span1, idx, rules)
+    alts: tuple[str, ...] = ()
+    if not qualifier and countries and entry.country not in countries:
+        qualifier = next((c for c in sorted(countries) if c in {e.country for e in idx.lookup(phrase, fuzzy=False)}), "")
+    if qualifier and entry.country != qualifier:
+        # 'Afghanistan's Badakhshan', «афганской провинции Бадахшан», 'Badakhshan province of Afghanistan'
+        entry = next((e for e in idx.lookup(phrase, country=qualifier, fuzzy=False) if e.latitude is not None), entry)
+    elif not qualifier and entry.feature_code != "PCLI":
+        alts = tuple(sorted({e.country for e in idx.lookup(phrase, fuzzy=False, limit=8)} - {entry.country}))
+    lat_ok = entry.latitude is not None
+    in_region = (lat_ok and S.in_region(entry.latitude, entry.longitude)) or entry.country in REGION_COUNTRIES
+    if entry.country not in REGION_COUNTRIES and entry.feature_code == "PCLI":
+        in_region = in_region and entry.country in ("IRN", "PAK")
+    before = text[max(0, span0 - 40):span0]
+    return Place(span0 + offset, end + offset, text[span0:end], entry.name, entry.country,
+                 entry.admin1, entry.feature_code, entry.latitude, entry.longitude, bool(in_region),
+                 locative=bool(LOCATIVE.search(before)), reporting=bool(REPORTING.match(text[end:end + 30])),
+                 how=how, role=place_role(text, span0, span1, rules), alts=alts)
 
 
 NAME_PARTICLES = frozenset("e i ye ul al ud ad as ash el е и ул аль уд".split())
