@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -105,6 +106,9 @@ def reference_date(art: Article, infos: list[SentInfo]) -> date | None:
     """Publication date, else the latest fully stated date in the article (used to recognise old history)."""
     if art.published:
         return art.published
+    if art.published_month:  # 'published: 2021-05': the month's last day bounds the article's dates
+        y, mo = art.published_month
+        return date(y, mo, calendar.monthrange(y, mo)[1])
     best = None
     for info in infos:
         for d in info.dates:

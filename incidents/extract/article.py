@@ -61,6 +61,13 @@ class Article:
         except ValueError:
             return None
 
+    @property
+    def published_month(self) -> tuple[int, int] | None:
+        """(year, month) of a publication date given only to the month ('published: 2021-05'), else of the full date."""
+        value = (self.meta.get("published") or self.meta.get("date") or "").strip()
+        m = re.match(r"(\d{4})-(\d{2})(?:$|-)", value)
+        return (int(m[1]), int(m[2])) if m and 1 <= int(m[2]) <= 12 else None
+
     def body_sentences(self) -> list[Sentence]:
         return [s for s in self.sentences if not s.heading]
 

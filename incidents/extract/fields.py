@@ -143,7 +143,10 @@ def _where(art: Article, m: Mention, acts: list[C.ActorHit], dominant: str, arti
             location = re.sub(r"^.*?\b(?:border|frontier)\b", label, border.text, count=1, flags=re.I)
         else:
             location = border.text
-        country = border.country or _actor_country(acts, rules) or dominant
+        territory = [p for i in m.infos for p in i.places if p.feature_code == "PCLI" and p.in_region and p.eventive
+                     and p.locative]
+        # 'on the territory of Uzbekistan', «на территории Узбекистана» names the side of the border
+        country = border.country or (territory[0].country if territory else "") or _actor_country(acts, rules) or dominant
         return Where(country, border_code, "border_area", art.text[border.start:border.end], location=location,
                      spans=[f"place={border.start}:{border.end}"], reasons=["place known only as the border"])
     countries = [p for i in m.infos for p in i.places if p.feature_code == "PCLI" and p.in_region and p.eventive]

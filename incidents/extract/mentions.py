@@ -20,6 +20,7 @@ from .article import Article
 HISTORY_YEARS = 2  # an event dated this long before the article's reference date is background history
 SETTING_BACK = 2  # sentences before an event that may give its date and place ('On 29 January five men crossed ...')
 CONTINUE_SENTENCES = 3  # sentences after a violent event's sentence that may carry it on
+TITLE_LEAD = 6  # body sentences in which a violent title's event may be told without a date or a toll
 MAX_NOTED = 20  # events a total over several incidents is noted on
 HISTORIC_CUE = re.compile(r"(?<!\d)((?:1[89]|20)\d\d)\s*(?:-?year-old\s+)?$")
 
@@ -73,6 +74,9 @@ def find_mentions(art: Article, infos: list[SentInfo], ref: date | None, rules: 
     lang = art.language
     mentions: list[Mention] = []
     consumed: set[tuple[int, str]] = set()
+    # the title reports violence ('Shootout on the border'): the first telling of violence in the lead is that event
+    title = art.meta.get("title", "")
+    headline = any(c.kind in EVENT_KINDS for c in C.find_cues(title, lang, 0, rules)) and not R.search(rules.denial, lang, title)
     for k, info in enumerate(infos):
         cues = info.cues or _casualty_cues(info)
         if not cues:
@@ -94,8 +98,12 @@ def find_mentions(art: Article, infos: list[SentInfo], ref: date | None, rules: 
                 m.prior = False  # «Ранее ... сообщал о 24 погибших»: an earlier report of figures, not an earlier event
             if not anchored(m, info, lead, lang, ref, rules) and not (
                     violent and not _modal(m, info, lang, rules) and (
-                        _set_before(infos, k, ref) or (_eventive(m) and _set_after(infos, k, ref, lang, rules)))):
+                        _set_before(infos, k, ref) or (_eventive(m) and _set_after(infos, k, ref, lang, rules))
+                        or (headline and _eventive(m) and not any(o.group == "violent" for o in mentions)
+                            and k < TITLE_LEAD))):
                 continue
+            if violent and R.search(rules.denial, lang, info.sent.text):
+                continue  # «информация ... о якобы ракетном обстреле ... не соответствует действительности»
             if violent:
                 following = continuation(infos, k, lang, consumed, rules)
                 consumed.update((j, "violent") for j in following)

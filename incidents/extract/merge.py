@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from .. import schema as S
 from ..geo import geodesic_km
@@ -11,7 +11,7 @@ from . import places as P
 from . import rules as R
 from .tolls import choose_counts
 from .mentions import Mention
-from .setting import LEAD_SENTENCES
+from .setting import LEAD_SENTENCES, weak
 
 PRECISION_ORDER = {"day": 0, "week": 1, "month": 2, "year": 3}
 MERGE_WINDOW = 12  # a telling is compared with the last this many events only (an article tells few; keeps it linear)
@@ -38,7 +38,8 @@ def absorb(target: Mention, m: Mention, same_article: bool = False) -> None:
     target.counts += ([c for c in m.counts if c not in target.counts] if same_article else m.counts)[:room(target.counts)]
     target.actors += m.actors[:room(target.actors)]
     target.cues += m.cues[:room(target.cues)]
-    if m.resolved.known and (not target.resolved.known or _finer(m.resolved, target.resolved)):
+    if m.resolved.known and (not target.resolved.known or _finer(m.resolved, target.resolved)
+                             or (_reported(target.resolved) and not _reported(m.resolved))):
         target.resolved, target.date_mention = m.resolved, m.date_mention
     if target.place is None or (m.place is not None and m.place.rank < target.place.rank):
         target.place = m.place if m.place is not None else target.place
@@ -54,15 +55,28 @@ def _finer(a: D.Resolved, b: D.Resolved) -> bool:
 
 
 def _overlap(a: D.Resolved, b: D.Resolved) -> bool:
-    """Do two known dates (ranges) overlap, give or take a day?"""
+    """Do two known dates (ranges) overlap, give or take a day? A date known only as the day of a report bounds the
+    event from above: any earlier date fits it."""
     a0, a1 = a.event_date, a.end_date or a.event_date
     b0, b1 = b.event_date, b.end_date or b.event_date
+    if _reported(a):
+        a0 = date.min
+    if _reported(b):
+        b0 = date.min
     return not (a0 > b1 + timedelta(days=1) or b0 > a1 + timedelta(days=1))
 
 
-def weak(m: Mention) -> bool:
-    """Only weak cues (weight 1: a border crossing, a casualty phrase): the setting of an event told next to it."""
-    return m.group == "violent" and all(c.weight <= 1 for c in m.cues)
+def _reported(r: D.Resolved) -> bool:
+    """A date that only bounds the event from above: the day of a report, or the week before publication assumed."""
+    return "day of the report" in r.note or "before publication" in r.note
+
+
+def _stated_apart(a: Mention, b: Mention) -> bool:
+    """Both tell days the text states (resolved or not, '26 ноября' and '30 ноября' in an undated article) and no day of
+    one is a day of the other: two events."""
+    da = {(d.month, d.day) for d in a.dates if d.kind in ("day", "night") and not d.report}
+    db = {(d.month, d.day) for d in b.dates if d.kind in ("day", "night") and not d.report}
+    return bool(da and db) and not da & db
 
 
 def _same_event(a: Mention, b: Mention, lang: str, rules: R.Rules) -> bool:
@@ -73,6 +87,8 @@ def _same_event(a: Mention, b: Mention, lang: str, rules: R.Rules) -> bool:
     if a.resolved.known and b.resolved.known:
         if not _overlap(a.resolved, b.resolved):
             return False
+    elif _stated_apart(a, b):
+        return False
     elif a.resolved.known != b.resolved.known and a.group == "violent":
         undated = b if a.resolved.known else a
         if undated.dates:  # it states a date we could not resolve: a different report
@@ -134,6 +150,8 @@ def _tells_again(o: Mention, m: Mention, lang: str, rules: R.Rules) -> bool:
     if o.resolved.known and m.resolved.known:
         if not _overlap(o.resolved, m.resolved):
             return False
+    elif _stated_apart(o, m):
+        return False
     elif o.resolved.known != m.resolved.known:
         undated = o if not o.resolved.known else m
         if undated.dates or R.search(rules.series_words, lang, undated.infos[0].sent.text):

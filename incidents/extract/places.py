@@ -91,7 +91,7 @@ def place_role(text: str, start: int, end: int, rules: R.Rules | None = None) ->
                                      or DATELINE_MARK.match(text, end) or DATELINE_ALONE.fullmatch(text, end)
                                      or DATELINE_FULL.match(text, end)):
         return "dateline"
-    before = text[max(0, start - 60):start]
+    before = text[max(0, start - 90):start]
     for pat, role in (rules or R.load()).place_roles:
         if pat.search(before):
             return role

@@ -5,6 +5,7 @@ Each step returns what it found (`Found`) for the pipeline (assemble.build_rows)
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -21,6 +22,8 @@ CUE_NEAR = 100  # characters between a violent cue and a place named with it
 FORWARD_SENTENCES = 4  # sentences after a lead event that may give its date and place
 FORWARD_PARAGRAPHS = 2
 ARTICLE_WINDOW = 80  # sentences either side of an event that the article-level steps read (more than any article has)
+MEETING = re.compile(r"meet|met\b|talks|visit|summit|negotiat|consultation|delegation|sign|встреч|переговор|визит|"
+                     r"саммит|консультац|делегац|подпис", re.I)  # cues of a meeting, which happens at a place
 REPORT_DAYS = 6  # a date given only as the day of a report stands for that day and the days before
 BODY_FORWARD_SENTENCES = 2  # after an event later in the article: its date may follow in the next two sentences
 
@@ -114,7 +117,7 @@ def inherit_setting(m: Mention, infos: list[SentInfo], mentions: list[Mention], 
     of the nearest preceding sentence in the same or previous paragraph, unless that sentence is another event."""
     if m.k < 0 or m.prior:
         return None
-    others = {o.k for o in mentions if o is not m and o.group == "violent"}
+    others = {o.k for o in mentions if o is not m and o.group == "violent" and not weak(o)}
     need_date = _needs_date(m)
     need_place = m.place is None
     resolved = date_mention = place = None
@@ -165,7 +168,7 @@ def forward_setting(m: Mention, infos: list[SentInfo], mentions: list[Mention], 
     need_place = m.place is None and lead
     if not (need_date or need_place):
         return None
-    others = {o.k: o for o in mentions if o is not m and o.group == "violent"}
+    others = {o.k: o for o in mentions if o is not m and o.group == "violent" and not weak(o)}
     last = max(infos.index(i) for i in m.infos)
     capitals = rules.scope_areas.get("capital", frozenset())
     lang = art.language
@@ -214,6 +217,11 @@ def forward_setting(m: Mention, infos: list[SentInfo], mentions: list[Mention], 
     return Found(resolved, date_mention, place, tuple(reasons))
 
 
+def weak(m: Mention) -> bool:
+    """Only weak cues (weight 1: a border crossing, a casualty phrase): the setting of an event, not another event."""
+    return m.group == "violent" and all(c.weight <= 1 for c in m.cues)
+
+
 def _needs_date(m: Mention) -> bool:
     """No date of its own, or only the day of a report ('the ministry said on Monday'): look around for the event's."""
     if m.dates and not (m.date_mention is not None and m.date_mention.report):
@@ -229,7 +237,7 @@ def strategic_place(m: Mention, infos: list[SentInfo], mentions: list[Mention], 
     got = []
     taken = _others(m, mentions)
     for info in _near(m, infos):
-        if not any(not c.violent for c in info.cues) or id(info) in taken:
+        if not any(not c.violent and MEETING.search(c.text) for c in info.cues) or id(info) in taken:
             continue
         got += [p for p in places_of(info, rules) if p.in_region and p.eventive and p.locative and p.feature_code != "PCLI"
                 and p.latitude is not None]
@@ -239,12 +247,9 @@ def strategic_place(m: Mention, infos: list[SentInfo], mentions: list[Mention], 
 
 
 def lead_date_fallback(m: Mention, infos: list[SentInfo], art: Article) -> Found | None:
-    """An undated event in the lead of a dated news report happened shortly before publication: the week up to the
-    publication date, flagged for review (never used without a publication date)."""
+    """An undated event in a dated news report (not an earlier incident it recalls) happened shortly before
+    publication: the week up to the publication date, flagged for review (never used without a publication date)."""
     if m.resolved.known or m.dates or m.prior or art.published is None or m.k < 0:
-        return None
-    body_index = [i for i, info in enumerate(infos) if not info.sent.heading]
-    if m.k not in body_index[:LEAD_SENTENCES]:
         return None
     pub = art.published
     return Found(resolved=D.Resolved(pub - timedelta(days=7), pub, "week", "no date in the text: the week before publication"),
