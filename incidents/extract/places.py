@@ -87,7 +87,7 @@ def place_role(text: str, start: int, end: int, rules: R.Rules | None = None) ->
     """'KABUL, Afghanistan (AP) —' at the start of a sentence is a dateline; 'from X', 'the border with X' mark X
     as where attackers came from / the far side; otherwise ''."""
     phrase = text[start:end]
-    if not text[:start].strip() and ((phrase.isupper() and len(phrase) > 2 and DATELINE_AFTER.match(text, end))
+    if (not text[:start].strip() or CAPS_PREFIX.fullmatch(text, 0, start)) and ((phrase.isupper() and len(phrase) > 2 and DATELINE_AFTER.match(text, end))
                                      or DATELINE_MARK.match(text, end) or DATELINE_ALONE.fullmatch(text, end)
                                      or DATELINE_FULL.match(text, end)):
         return "dateline"
@@ -100,6 +100,7 @@ def place_role(text: str, start: int, end: int, rules: R.Rules | None = None) ->
     return ""
 
 
+CAPS_PREFIX = re.compile(r"\s*(?:[A-ZА-ЯЁ][A-ZА-ЯЁ'’.-]+\s*/\s*)+")  # 'BISHKEK/DUSHANBE (Reuters) –'
 AUTHORITY_AFTER = re.compile(r"\s+(?:(?:oblast|region|province|district|city|regional)\s+)?(?:police|administration|"
                              r"government|authorities|officials|governor'?s?|prosecutor'?s?|mayor'?s?|department)\b", re.I)
 QUALIFIER_BEFORE = re.compile(r"\s+(?:(?:the|of|north(?:ern)?|south(?:ern)?|east(?:ern)?|west(?:ern)?|north-?east(?:ern)?|"
