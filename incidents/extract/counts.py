@@ -73,6 +73,19 @@ def find_numbers(text: str, lang: str, skip: list[tuple[int, int]] = (), rules: 
         if m["word"] and m["word"].casefold() in ("a", "an") and not _singular_casualty(text[e:e + 60]):
             continue
         out.append(Number(s, e, value, m.group(0)))
+    return _compounds(text, out)
+
+
+def _compounds(text: str, numbers: list[Number]) -> list[Number]:
+    """'twenty-four', «двадцать четыре»: a tens word and a unit word written together are one number."""
+    out: list[Number] = []
+    for n in numbers:
+        last = out[-1] if out else None
+        if last and last.value % 10 == 0 and 20 <= last.value <= 90 and 0 < n.value < 10 and not last.text[:1].isdigit() \
+                and not n.text[:1].isdigit() and re.fullmatch(r"[-\s]", text[last.end:n.start]):
+            out[-1] = Number(last.start, n.end, last.value + n.value, text[last.start:n.end])
+        else:
+            out.append(n)
     return out
 
 
@@ -140,7 +153,21 @@ def find_counts(text: str, lang: str, offset: int = 0, skip: list[tuple[int, int
                     best = (dist, c.kind, last.start(), last.end(), "before")
         if best:
             assigned[i] = (best[1], best[2], best[3], best[4])
+    for i in range(1, len(numbers)):
+        # 'погибли 36 граждан Киргизии и 19 жителей Таджикистана': a cue before a list counts every number in it
+        prev = assigned.get(i - 1)
+        if i not in assigned and prev and prev[3] == "before" and LIST_GAP.fullmatch(text, numbers[i - 1].end, numbers[i].start):
+            assigned[i] = prev
+    assigned = {i: a for i, a in assigned.items() if not _negated_cue(text, a[1], a[2])}
     out = []
+    for kind in ("killed", "injured"):
+        # 'X was also killed', «погиб солдат»: one person for each singular verb, when no number is given
+        pat = rules.count_markers.get(f"singular_{kind}", {}).get(lang)
+        if pat is None or any(k == kind for k, *_ in assigned.values()):
+            continue
+        for m in pat.finditer(text):
+            if not _negated(text, m.start()):
+                out.append(Count(kind, 1, m.start() + offset, m.end() + offset, m.group(0), total))
     listed = len(assigned) > MAX_COUNTS_PER_SENTENCE
     for i, (kind, cs, ce, _side) in sorted(assigned.items()):
         n = numbers[i]
@@ -148,6 +175,22 @@ def find_counts(text: str, lang: str, offset: int = 0, skip: list[tuple[int, int
         out.append(Count(kind, n.value, s + offset, e + offset, text[s:e], total,
                          implausible=listed or n.value > PLAUSIBLE_TOLL))
     return out
+
+
+LIST_GAP = re.compile(r"\s*[^\W\d]+(?:\s+[^\W\d]+){0,3}\s*(?:,\s*(?:and\s+|и\s+)?|\s+(?:and|и)\s+)", re.I)
+NEGATED_AFTER = re.compile(r"\s*(?:не\s+было|нет\b|не\s+зафиксирован\w*|не\s+поступал\w*)", re.I)
+NEGATED_BEFORE = re.compile(r"(?:\bno|\bбез|\bни\s+одн\w+)\s+(?:human\s+|человеческ\w+\s+)?$", re.I)
+
+
+def _negated_cue(text: str, start: int, end: int) -> bool:
+    """«четыре дома, жертв не было», 'no casualties': the casualty word is negated, so the number is not a toll."""
+    return bool(NEGATED_AFTER.match(text, end)) or bool(NEGATED_BEFORE.search(text[max(0, start - 20):start]))
+
+
+def _negated(text: str, pos: int) -> bool:
+    """'nobody was killed', «никто не погиб»: a negation just before the verb."""
+    return bool(re.search(r"(?:\bno\s*(?:one|body)|\bnobody|\bnot|\bне|\bникто\s+не|\bни\s+один\w*)\s+(?:\w+\s+)?$",
+                          text[max(0, pos - 25):pos], re.I))
 
 
 def combine(counts: list[Count], kind: str) -> int | None:

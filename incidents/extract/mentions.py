@@ -199,6 +199,8 @@ def _generic(m: Mention, info: SentInfo, lang: str, ref: date | None, rules: R.R
         return False
     if R.search(rules.habitual, lang, info.sent.text):
         return True
+    if m.dates and ref is not None and all(d.kind in ("year", "decade") and (d.year or ref.year) < ref.year for d in m.dates):
+        return True  # 'In 2021, unprecedented clashes killed 50 people' in a 2022 report: background, not news
     return bool(info.dates) and all(is_history(d, ref) for d in info.dates) and not m.dates
 
 

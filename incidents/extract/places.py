@@ -161,6 +161,8 @@ def find_places(text: str, offset: int = 0, countries: frozenset[str] = frozense
             span = toks[i:i + n]
             if generic[i + n - 1] or not caps[i + n - 1]:
                 continue
+            if n < maxn and text[span[-1][1]:toks[i + n][0]] == "-":
+                continue  # 'Aral-Baba', 'Kok-Tash': a hyphenated name is one name, never its first half
             phrase = re.sub(r"['’`]s$", "", text[span[0][0]:span[-1][1]])
             if n == 1 and (phrase.casefold() in stop or (any(p.fullmatch(phrase) for p in demonyms)
                                                          and not _country_name(idx, phrase))):

@@ -36,7 +36,9 @@ def choose_counts(m: Mention, lang: str, rules: R.Rules) -> tuple[int | None, in
                 continue
             cur = k if kind == "killed" else i
             # 'Three militants were neutralised. At the same time two border guards died.': other victims, added
-            new = cur + v if (idx in additive and cur is not None) else max(v, cur or 0)
+            # 'Warrant Officer X was also killed': one more named victim (a figure with 'also' may repeat a total)
+            also = any(c.value == 1 and (ALSO.search(c.text) or ALSO.search(_count_context(m, c))) for c in cs if c.kind == kind)
+            new = cur + v if ((idx in additive or also) and cur is not None) else max(v, cur or 0)
             if kind == "killed":
                 k = new
             else:
@@ -66,11 +68,15 @@ def choose_counts(m: Mention, lang: str, rules: R.Rules) -> tuple[int | None, in
     return (k, i, [c for c in usable if c.kind == "killed"], [c for c in usable if c.kind == "injured"], note)
 
 
+ALSO = re.compile(r"\b(?:also|as well|также|тоже)\b", re.I)  # 'X was also killed': another victim, added
+
+
 def _count_context(m: Mention, c: Count) -> str:
     """The count's words and the few after it ('погибли три | члена террористической организации')."""
     for info in m.infos:
         s0 = info.sent.start
         if s0 <= c.start <= info.sent.end:
             tail = re.split(r"[,;:.]|\b(?:and|but|и|а|но)\b", info.sent.text[c.end - s0:], maxsplit=1)[0]
-            return info.sent.text[c.start - s0:c.end - s0] + " " + " ".join(tail.split()[:4])
+            head = re.split(r"[,;:.]|\b(?:and|but|и|а|но)\b", info.sent.text[:c.start - s0])[-1]
+            return " ".join(head.split()[-4:]) + " " + info.sent.text[c.start - s0:c.end - s0] + " " + " ".join(tail.split()[:4])
     return c.text
