@@ -20,6 +20,7 @@ from .article import Article
 HISTORY_YEARS = 2  # an event dated this long before the article's reference date is background history
 SETTING_BACK = 2  # sentences before an event that may give its date and place ('On 29 January five men crossed ...')
 CONTINUE_SENTENCES = 3  # sentences after a violent event's sentence that may carry it on
+STRATEGIC_LEAD = 4  # body sentences in which an undated security development (mobilisation, closure) is news
 TITLE_LEAD = 6  # body sentences in which a violent title's event may be told without a date or a toll
 MAX_NOTED = 20  # events a total over several incidents is noted on
 HISTORIC_CUE = re.compile(r"(?<!\d)((?:1[89]|20)\d\d)\s*(?:-?year-old\s+)?$")
@@ -96,7 +97,8 @@ def find_mentions(art: Article, infos: list[SentInfo], ref: date | None, rules: 
             lead = k == 0 and not (group == "strategic" and groups["violent"])
             if not info.cues:
                 m.prior = False  # «Ранее ... сообщал о 24 погибших»: an earlier report of figures, not an earlier event
-            if not anchored(m, info, lead, lang, ref, rules) and not (
+            violence_near = any(c.violent for i in infos[:STRATEGIC_LEAD + 2] for c in i.cues)
+            if not anchored(m, info, lead, lang, ref, rules, violence_near) and not (
                     violent and not _modal(m, info, lang, rules) and (
                         _set_before(infos, k, ref) or (_eventive(m) and _set_after(infos, k, ref, lang, rules))
                         or (headline and _eventive(m) and not any(o.group == "violent" for o in mentions)
@@ -164,11 +166,16 @@ def recent_dates(m: Mention, ref: date | None) -> list[D.DateMention]:
     return [d for d in m.dates if not is_history(d, ref)]
 
 
-def anchored(m: Mention, info: SentInfo, lead: bool, lang: str, ref: date | None, rules: R.Rules) -> bool:
+def anchored(m: Mention, info: SentInfo, lead: bool, lang: str, ref: date | None, rules: R.Rules,
+             violence_near: bool = False) -> bool:
     """Is this a report of a specific event rather than analysis? Needs a date, a count, named victims, or the lead."""
     dates = recent_dates(m, ref)
     if m.group == "strategic":
-        return bool(dates) or lead
+        # a mobilisation, deployment, closure or exercise in the first paragraphs is news of the day, dated or not
+        # (not the evacuation that follows a clash told in the same article)
+        security = m.k < STRATEGIC_LEAD and any(SECURITY_KINDS_RE.search(c.text) for c in m.cues) \
+            and not violence_near
+        return bool(dates) or lead or security
     if _modal(m, info, lang, rules) and not any(d.kind in ("day", "night") for d in dates):
         return False
     counts = [c for c in m.counts if not c.total]

@@ -7,7 +7,7 @@ border"); countries named by demonyms.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from .. import schema as S
@@ -204,6 +204,28 @@ def find_places(text: str, offset: int = 0, countries: frozenset[str] = frozense
             out.append(found)
         else:
             i += 1
+    return _in_province(text, out, idx, offset)
+
+
+IN_PROVINCE = re.compile(r"\s*(?:(?:area|district|village|town|city|region|участк\w*|район\w*|сел\w*|кишлак\w*)\s+)?"
+                         r"(?:of\s+(?:the\s+)?|in\s+(?:the\s+)?|,\s*)?", re.I)
+
+
+def _in_province(text: str, places: list[Place], idx: Gazetteer, offset: int) -> list[Place]:
+    """'the Bulak-Bashy area of Batken Oblast', «района Деваштич Согдийской области»: a name followed by its province is
+    read in that province when the gazetteer has it there (not the namesake elsewhere)."""
+    out = list(places)
+    for n, (p, q) in enumerate(zip(places, places[1:])):
+        if q.feature_code != "ADM1" or not q.admin1 or (p.admin1 == q.admin1 and p.country == q.country):
+            continue
+        if not IN_PROVINCE.fullmatch(text, p.end - offset, q.start - offset):
+            continue
+        got = [e for e in idx.lookup(strip_generic(p.text) or p.text, country=q.country, admin1=q.admin1, fuzzy=False)
+               if e.admin1 == q.admin1 and e.latitude is not None]
+        if got:
+            e = got[0]
+            out[n] = replace(p, name=e.name, country=e.country, admin1=e.admin1, feature_code=e.feature_code,
+                             latitude=e.latitude, longitude=e.longitude, alts=())
     return out
 
 
