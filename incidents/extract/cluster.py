@@ -274,8 +274,9 @@ def _undated_join(a: dict, b: dict, rel: str, rules: R.Rules | None) -> bool:
     if any(_published(r) is None for r in undated):
         # no date at all: close figures on both sides (and a shared one or agreeing actors), or one named town or
         # village (exact point) where neither report gives a figure ('five rockets fell on Termez')
-        no_figures = all(_num(r.get(f)) is None for r in (a, b) for f in ("killed", "injured"))
-        same_spot = a.get("geo_precision") == b.get("geo_precision") == "exact" and km is not None and km < 1.0
+        no_figures = not any(_num(r.get(f)) for r in (a, b) for f in ("killed", "injured"))  # none, or nobody hurt
+        same_spot = a.get("geo_precision") == b.get("geo_precision") == "exact" and km is not None and km < 1.0 \
+            and a["event_type"] not in NO_HINT_TYPES  # talks in a capital are many: never joined on the place alone
         return (counts_compatible(a, b, strict=True) and tied) or (no_figures and same_spot)
     for r in undated:
         other = b if r is a else a
