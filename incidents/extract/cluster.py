@@ -272,12 +272,14 @@ def _undated_join(a: dict, b: dict, rel: str, rules: R.Rules | None) -> bool:
     tied = _nonzero_shared(a, b) or actor_similarity(a, b, rules) >= ACTOR_SIMILARITY
     undated = [r for r in (a, b) if _interval(r) is None]
     if any(_published(r) is None for r in undated):
-        # no date at all: close figures on both sides (and a shared one or agreeing actors), or one named town or
-        # village (exact point) where neither report gives a figure ('five rockets fell on Termez')
+        # no date at all: the same figures on both sides (and a shared one or agreeing actors), or one named town or
+        # village (exact point) where neither report gives a victim ('five rockets fell on Termez')
         no_figures = not any(_num(r.get(f)) for r in (a, b) for f in ("killed", "injured"))  # none, or nobody hurt
         same_spot = a.get("geo_precision") == b.get("geo_precision") == "exact" and km is not None and km < 1.0 \
             and a["event_type"] not in NO_HINT_TYPES  # talks in a capital are many: never joined on the place alone
-        return (counts_compatible(a, b, strict=True) and tied) or (no_figures and same_spot)
+        same_figures = all(_num(a.get(f)) == _num(b.get(f)) for f in ("killed", "injured")
+                           if _num(a.get(f)) is not None and _num(b.get(f)) is not None)
+        return (counts_compatible(a, b, strict=True) and same_figures and tied) or (no_figures and same_spot)
     for r in undated:
         other = b if r is a else a
         pub = _published(r)

@@ -9,7 +9,7 @@ from ..geo import geodesic_km
 from . import dates as D
 from . import places as P
 from . import rules as R
-from .tolls import choose_counts
+from .tolls import choose_counts, tolls_agree
 from .mentions import Mention
 from .setting import LEAD_SENTENCES, weak
 
@@ -104,7 +104,7 @@ def _same_event(a: Mention, b: Mention, lang: str, rules: R.Rules) -> bool:
         ka = choose_counts(a, lang, rules)[0]  # the article's language: «При этом погибли ...» adds to the toll
         kb = choose_counts(b, lang, rules)[0]
         if ka is not None and kb is not None and ka != kb and not _lead_and_detail(a, b) \
-                and not ((weak(a) and ka < kb) or (weak(b) and kb < ka)):
+                and not ((weak(a) and ka < kb) or (weak(b) and kb < ka)) and not tolls_agree(a, b, lang, rules):
             return False  # 'one of the killed guards was buried on ...' (a casualty phrase) is part of the toll
     return True
 
@@ -160,7 +160,7 @@ def _tells_again(o: Mention, m: Mention, lang: str, rules: R.Rules) -> bool:
         return False
     ko, io_ = choose_counts(o, lang, rules)[:2]
     km, im = choose_counts(m, lang, rules)[:2]
-    return counts_compatible(ko, km) and counts_compatible(io_, im)
+    return (counts_compatible(ko, km) or tolls_agree(o, m, lang, rules)) and counts_compatible(io_, im)
 
 
 def _lead_and_detail(a: Mention, b: Mention) -> bool:

@@ -74,7 +74,7 @@ def province_point(country: str, admin1: str, rules: R.Rules | None = None) -> t
     return index(rules).province_point(country, admin1) if admin1 else None
 
 
-DATELINE_AFTER = re.compile(r"\s*(?:,|--|—|–|\()")
+DATELINE_AFTER = re.compile(r"\s*(?:,|--|—|–|\(|/)")
 DATELINE_MARK = re.compile(r"\s*(?::|--|—)\s")  # 'Dushanbe: Tajikistan has ...', 'DUSHANBE -- Three ...'
 DATELINE_ALONE = re.compile(r"[\s.,:;—–-]*")  # «Москва.» on a line of its own: where the story was filed
 # 'Dushanbe, Dec 25 (Reuters) -', 'Bishkek, 14 June (AKIpress) —', 'Kabul (AP) —'

@@ -68,6 +68,33 @@ def choose_counts(m: Mention, lang: str, rules: R.Rules) -> tuple[int | None, in
     return (k, i, [c for c in usable if c.kind == "killed"], [c for c in usable if c.kind == "injured"], note)
 
 
+def groups(m: Mention, lang: str, rules: R.Rules, kind: str = "killed") -> dict[str, int]:
+    """Whose casualties the mention counts: victim group ('forces', 'attackers', 'civilians') -> the largest figure."""
+    out: dict[str, int] = {}
+    for c in m.counts:
+        if c.kind == kind and c.usable and not c.total:
+            g = victim_group(_count_context(m, c), lang, rules)
+            if g:
+                out[g] = max(out.get(g, 0), c.value)
+    return out
+
+
+def tolls_agree(a: Mention, b: Mention, lang: str, rules: R.Rules) -> bool:
+    """Two tellings' tolls fit one event: equal; or the figures they give for the same side agree ('two guards died' and
+    'three militants and two guards were killed'); or they count the two sides of a clash ('one border guard was
+    killed' and 'three trespassers were killed'). Figures for the same civilians that differ are two events."""
+    ka, kb = choose_counts(a, lang, rules)[0], choose_counts(b, lang, rules)[0]
+    if ka is None or kb is None or ka == kb:
+        return True
+    ga, gb = groups(a, lang, rules), groups(b, lang, rules)
+    if not ga or not gb:
+        return False
+    shared = ga.keys() & gb.keys()
+    if shared:
+        return all(ga[g] == gb[g] for g in shared)
+    return not ({"civilians"} & (ga.keys() | gb.keys()))
+
+
 ALSO = re.compile(r"\b(?:also|as well|также|тоже)\b", re.I)  # 'X was also killed': another victim, added
 
 
