@@ -133,7 +133,8 @@ def find_counts(text: str, lang: str, offset: int = 0, skip: list[tuple[int, int
                 if _blocked(gap) or len(WORD.findall(gap)) > limit:
                     continue
                 dist = len(gap)
-                if best is None or dist < best[0]:
+                # at one distance the longer cue is the more specific ('ранения, несовместимые с жизнью' over 'ранения')
+                if best is None or dist < best[0] or (dist == best[0] and m.end() - m.start() > best[3] - best[2]):
                     best = (dist, c.kind, m.start(), m.end(), "after")
             else:
                 window_start = max(0, n.start - 80)
@@ -177,7 +178,8 @@ def find_counts(text: str, lang: str, offset: int = 0, skip: list[tuple[int, int
     return out
 
 
-LIST_GAP = re.compile(r"\s*[^\W\d]+(?:\s+[^\W\d]+){0,3}\s*(?:,\s*(?:and\s+|и\s+)?|\s+(?:and|и)\s+)", re.I)
+LIST_GAP = re.compile(r"\s*[^\W\d]+(?:\s+[^\W\d]+){0,3}\s*(?:,\s*(?:and\s+|и\s+|а\s+также\s+|as\s+well\s+as\s+)?"
+                      r"|\s+(?:and|и|а\s+также|as\s+well\s+as)\s+)", re.I)
 NEGATED_AFTER = re.compile(r"\s*(?:не\s+было|нет\b|не\s+зафиксирован\w*|не\s+поступал\w*)", re.I)
 NEGATED_BEFORE = re.compile(r"(?:\bno|\bбез|\bни\s+одн\w+)\s+(?:human\s+|человеческ\w+\s+)?$", re.I)
 

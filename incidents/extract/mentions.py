@@ -111,7 +111,7 @@ def find_mentions(art: Article, infos: list[SentInfo], ref: date | None, rules: 
                 consumed.update((j, "violent") for j in following)
                 m = _carried_on(m, [infos[j] for j in following])
             if out_of_scope(m, ref, lang, rules) or (violent and _generic(m, info, lang, ref, rules)) \
-                    or (not violent and not _security_content(m, infos, art, lang, rules)):
+                    or (not violent and (not _security_content(m, infos, art, lang, rules) or _framed_report(m))):
                 continue
             mentions.append(m)
     return _drop_total_summaries(mentions, lang, rules)
@@ -185,6 +185,17 @@ def anchored(m: Mention, info: SentInfo, lead: bool, lang: str, ref: date | None
 
 SECURITY_KINDS_RE = re.compile(r"advisor|evacuat|deploy|patrol|exercise|drill|closed|closure|mobili|reserve|reinforce|"
                                r"эвакуац|разверт|патрул|учени|закрыт|мобилиз|переброс", re.I)
+
+
+FRAMED_REPORT = re.compile(r"(?:в рамках|в ходе|во время|during|at)\s+(?:\w+\s+){0,2}(?:встречи|переговоров|meeting|talks)\b"
+                           r".{0,200}?(?:сообщил\w*|заявил\w*|said|reported|told|informed)\W+(?:\w+\W+){0,3}?(?:что|that)\b",
+                           re.I | re.S)
+
+
+def _framed_report(m: Mention) -> bool:
+    """«28 августа в рамках рабочей встречи ... сообщили, что 15 августа ...»: the meeting is where something was
+    reported, not the development the sentence tells."""
+    return bool(FRAMED_REPORT.search(m.infos[0].sent.text))
 
 
 def _security_content(m: Mention, infos: list[SentInfo], art: Article, lang: str, rules: R.Rules) -> bool:

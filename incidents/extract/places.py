@@ -18,7 +18,8 @@ from . import russian
 
 GAP = re.compile(r"[\s\-'’]{1,2}")
 TOKEN = re.compile(r"[^\W\d_]+(?:['’`][^\W\d_]+)?", re.UNICODE)
-DISTRICT_WORDS = frozenset("district districts rayon raion nohiya район района районе районом нохия".split())
+DISTRICT_WORDS = frozenset("district districts rayon raion nohiya район района районе районом нохия уезд уезда уезде "
+                           "уездом".split())
 PROVINCE_WORDS = frozenset("province region oblast viloyat область области областью вилоят".split())
 VILLAGE_WORDS = frozenset("village town city settlement kishlak jamoat село села селе кишлак кишлака кишлаке поселок посёлок город города городе джамоат джамоата".split())
 LOCATIVE = re.compile(r"(?:\b(?:in|near|at|into|outside|around|inside|across|from|of|to|в|во|на|под|возле|около|у|из|близ|вблизи)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}|\b(?:in|near|at)\s+the\s+[\w-]+\s+(?:city|town|village|district|province|region)\s+of\s+)$", re.I)
@@ -181,6 +182,9 @@ def find_places(text: str, offset: int = 0, countries: frozenset[str] = frozense
             prev = re.search(r"([\w-]+)\s+$", before)
             prev_word = prev.group(1).casefold() if prev else ""
             hint_words = {nxt_word, prev_word}
+            kind_of = re.search(r"([\w-]+)\s+of\s+(?:the\s+)?$", before)  # 'the frontier region of Batken'
+            if kind_of:
+                hint_words.add(kind_of.group(1).casefold())
             if not exact_ids:
                 if not ids and n > 2:
                     continue
@@ -204,7 +208,18 @@ def find_places(text: str, offset: int = 0, countries: frozenset[str] = frozense
             out.append(found)
         else:
             i += 1
-    return _in_province(text, out, idx, offset)
+    return _inherit_roles(text, _in_province(text, out, idx, offset), offset)
+
+
+def _inherit_roles(text: str, places: list[Place], offset: int) -> list[Place]:
+    """«жителей села Айгыр-Жал Чаткальского района (Джалал-Абадская область)»: a place in brackets or apposition right
+    after a place with a role (residence, origin, ...) has that role too."""
+    out = list(places)
+    for n in range(1, len(out)):
+        p, q = out[n - 1], out[n]
+        if p.role and not q.role and re.fullmatch(r"\s*[(,]\s*", text[p.end - offset:q.start - offset]):
+            out[n] = replace(q, role=p.role)
+    return out
 
 
 IN_PROVINCE = re.compile(r"\s*(?:(?:area|district|village|town|city|region|участк\w*|район\w*|сел\w*|кишлак\w*)\s+)?"

@@ -197,7 +197,10 @@ def forward_setting(m: Mention, infos: list[SentInfo], mentions: list[Mention], 
             if j in others:
                 break
             continue
-        if need_date:
+        # only a sentence that tells the event ('The incident occurred on ...', a toll) gives it a date; a date in a
+        # sentence about something else (a meeting where it was reported, a missing-person report) does not
+        tells = any(c.violent for c in info.cues) or any(not c.total for c in info.counts)
+        if need_date and (tells or m.group == "strategic"):
             dates = [d for d in info.dates if d.kind in ("day", "night") and not d.future and not d.report
                      and not is_history(d, ref)]
             if dates:
