@@ -235,11 +235,28 @@ def compatible(a: dict, b: dict, rules: R.Rules | None = None) -> bool:
     if rel == "vague":  # only 'the border' on one side: want tight dates, close figures and the same story
         tight = a.get("date_precision") in ("day", "week") and b.get("date_precision") in ("day", "week")
         return tight and counts_compatible(a, b) and (
-            a["event_type"] == b["event_type"] or actor_similarity(a, b, rules) >= ACTOR_SIMILARITY)
+            a["event_type"] == b["event_type"] or actor_similarity(a, b, rules) >= ACTOR_SIMILARITY
+            or _same_nonzero(a, b))
     # sources count differently and tolls grow as bodies are found: at one place within a few days, the same type
     # of event is one incident whatever the figures
     return counts_compatible(a, b) or (a["event_type"] == b["event_type"] and _gap_days(a, b) <= SAME_DAYS
                                        and not _none_versus_some(a, b))
+
+
+def _same_nonzero(a: dict, b: dict) -> bool:
+    """Both give the same nonzero figure for killed (or injured), and no figure contradicts."""
+    same = any((_num(a.get(f)) or 0) > 0 and _num(a.get(f)) == _num(b.get(f)) for f in ("killed", "injured"))
+    return same and all(_num(a.get(f)) == _num(b.get(f)) for f in ("killed", "injured")
+                        if _num(a.get(f)) is not None and _num(b.get(f)) is not None)
+
+
+def _same_published_window(a: dict, b: dict) -> bool:
+    """Publication dates (or event dates) within RECENT_DAYS of each other, or unknown on a side."""
+    da = _interval(a, slack=False) or ((_published(a),) * 2 if _published(a) else None)
+    db = _interval(b, slack=False) or ((_published(b),) * 2 if _published(b) else None)
+    if da is None or db is None:
+        return True
+    return not (da[0] - db[1] > timedelta(days=RECENT_DAYS) or db[0] - da[1] > timedelta(days=RECENT_DAYS))
 
 
 def _none_versus_some(a: dict, b: dict) -> bool:
@@ -264,7 +281,11 @@ def _undated_join(a: dict, b: dict, rel: str, rules: R.Rules | None) -> bool:
     same village). With its publication date known, that date must follow the other's event (or publication) by at
     most RECENT_DAYS, figures on both sides must agree within reason, and a shared figure or agreeing actors must tie
     them; with no publication date, figures must be given on both sides and close (STRICT_SHARE)."""
-    if rel == "vague" or (a["event_type"] != b["event_type"] and actor_similarity(a, b, rules) < ACTOR_SIMILARITY):
+    if rel == "vague":
+        # only the country on one side: the same victims counted alike ('three Chinese nationals killed') still tie them
+        return (a["event_type"] == b["event_type"] and _same_nonzero(a, b) and _same_published_window(a, b)
+                and actor_similarity(a, b, rules) >= ACTOR_SIMILARITY)
+    if a["event_type"] != b["event_type"] and actor_similarity(a, b, rules) < ACTOR_SIMILARITY:
         return False
     km = km_between(a, b)
     if not (rel == "same" or same_admin2(a, b, rules) or (km is not None and km < 1.0) or _inside(a, b) or _inside(b, a)):
