@@ -76,7 +76,12 @@ def _stated_apart(a: Mention, b: Mention) -> bool:
     one is a day of the other: two events."""
     da = {(d.month, d.day) for d in a.dates if d.kind in ("day", "night") and not d.report}
     db = {(d.month, d.day) for d in b.dates if d.kind in ("day", "night") and not d.report}
-    return bool(da and db) and not da & db
+    if da and db:
+        return not da & db
+    # 'В апреле сообщалось о попытке ...' and '5 июля ... упали пять снарядов': different months, different events
+    ma = {d.month for d in a.dates if d.kind in ("day", "night", "month", "part") and d.month}
+    mb = {d.month for d in b.dates if d.kind in ("day", "night", "month", "part") and d.month}
+    return bool(ma and mb) and not ma & mb
 
 
 def _same_event(a: Mention, b: Mention, lang: str, rules: R.Rules) -> bool:
