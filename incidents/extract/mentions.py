@@ -77,6 +77,8 @@ def find_mentions(art: Article, infos: list[SentInfo], ref: date | None, rules: 
     consumed: set[tuple[int, str]] = set()
     # the title reports violence ('Shootout on the border'): the first telling of violence in the lead is that event
     title = art.meta.get("title", "")
+    # an article about an exercise tells simulated fighting ('mobile groups engaged the notional militants')
+    exercise = bool(EXERCISE.search(" ".join([title] + [i.sent.text for i in infos[:2]])))
     headline = any(c.kind in EVENT_KINDS for c in C.find_cues(title, lang, 0, rules)) and not R.search(rules.denial, lang, title)
     for k, info in enumerate(infos):
         cues = info.cues or _casualty_cues(info)
@@ -104,7 +106,8 @@ def find_mentions(art: Article, infos: list[SentInfo], ref: date | None, rules: 
                         or (headline and _eventive(m) and not any(o.group == "violent" for o in mentions)
                             and k < TITLE_LEAD))):
                 continue
-            if violent and R.search(rules.denial, lang, info.sent.text):
+            if violent and (R.search(rules.denial, lang, info.sent.text)
+                            or (exercise and not any(not c.total for c in m.counts))):
                 continue  # «информация ... о якобы ракетном обстреле ... не соответствует действительности»
             if violent:
                 following = continuation(infos, k, lang, consumed, rules)
@@ -187,6 +190,8 @@ SECURITY_KINDS_RE = re.compile(r"advisor|evacuat|deploy|patrol|exercise|drill|cl
                                r"эвакуац|разверт|патрул|учени|закрыт|мобилиз|переброс", re.I)
 
 
+EXERCISE = re.compile(r"\b(?:military |joint |tactical )?(?:exercises?|drills|manoeuvres|maneuvers)\b|\bучени[яйе]\w*|"
+                      r"\bманевр\w*|\bучебн\w+", re.I)
 FRAMED_REPORT = re.compile(r"(?:в рамках|в ходе|во время|during|at)\s+(?:\w+\s+){0,2}(?:встречи|переговоров|meeting|talks)\b"
                            r".{0,200}?(?:сообщил\w*|заявил\w*|said|reported|told|informed)\W+(?:\w+\W+){0,3}?(?:что|that)\b",
                            re.I | re.S)
