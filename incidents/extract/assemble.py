@@ -15,7 +15,7 @@ from .fields import COLUMNS, EXTRA_COLUMNS, EXTRACTOR_VERSION, to_row
 from .merge import merge_compatible, merge_mentions
 from .mentions import Mention, find_mentions, outside_region
 from .setting import (apply, article_place_fallback, choose_date, choose_place, forward_setting, inherit_setting,
-                      lead_date_fallback, strategic_place)
+                      lead_date_fallback, same_place, strategic_place)
 
 __all__ = ["COLUMNS", "EXTRA_COLUMNS", "EXTRACTOR_VERSION", "build_rows"]
 
@@ -37,6 +37,7 @@ def build_rows(art: Article, rules: R.Rules | None = None) -> list[dict]:
         if m.group == "violent":
             apply(m, inherit_setting(m, infos, mentions, art, ref, rules))
             apply(m, forward_setting(m, infos, mentions, art, ref, rules))
+            apply(m, same_place(m, mentions, lang, rules))
         m.event_type, m.type_reason = _event_type(m, lang, rules)
     # 2. the same event told again
     mentions = merge_mentions(mentions, lang, rules)

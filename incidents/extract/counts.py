@@ -70,7 +70,8 @@ def find_numbers(text: str, lang: str, skip: list[tuple[int, int]] = (), rules: 
             value = rules.number_words[lang][m["word"].casefold()]
         if unit and unit.match(re.sub(r"^[\s-]+", "", text[e:e + 30], count=1)):
             continue
-        if m["word"] and m["word"].casefold() in ("a", "an") and not _singular_casualty(text[e:e + 60]):
+        if m["word"] and m["word"].casefold() in ("a", "an", "another") and not _singular_casualty(text[e:e + 60]) \
+                and not CASUALTY_VERB_BEFORE.search(text[max(0, s - 20):s]):
             continue
         out.append(Number(s, e, value, m.group(0)))
     return _compounds(text, out)
@@ -87,6 +88,9 @@ def _compounds(text: str, numbers: list[Number]) -> list[Number]:
         else:
             out.append(n)
     return out
+
+
+CASUALTY_VERB_BEFORE = re.compile(r"\b(?:killed|killing|shot dead|shot|wounded|wounding|injured|injuring)\s+$", re.I)
 
 
 def _singular_casualty(tail: str) -> bool:

@@ -22,7 +22,7 @@ DISTRICT_WORDS = frozenset("district districts rayon raion nohiya район р�
                            "уездом".split())
 PROVINCE_WORDS = frozenset("province region oblast viloyat область области областью вилоят".split())
 VILLAGE_WORDS = frozenset("village town city settlement kishlak jamoat село села селе кишлак кишлака кишлаке поселок посёлок город города городе джамоат джамоата".split())
-LOCATIVE = re.compile(r"(?:\b(?:in|near|at|into|outside|around|inside|across|from|of|to|в|во|на|под|возле|около|у|из|близ|вблизи)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}|\b(?:in|near|at)\s+the\s+[\w-]+\s+(?:city|town|village|district|province|region)\s+of\s+)$", re.I)
+LOCATIVE = re.compile(r"(?:\b(?:in|near|at|into|outside|around|inside|across|from|of|to|through|via|в|во|на|под|возле|около|у|из|близ|вблизи|через)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}|\b(?:in|near|at)\s+the\s+[\w-]+\s+(?:city|town|village|district|province|region)\s+of\s+)$", re.I)
 REPORTING = re.compile(r"^\s*(?:said|told|announced|reported|stated|according|—|,\s*(?:said|told|reported))", re.I)
 REGION_COUNTRIES = frozenset({"AFG", "TJK", "KGZ", "UZB", "TKM", "KAZ"})
 SAME_PLACE_KM = 75.0  # two places this close may be where one event happened

@@ -136,6 +136,7 @@ class Rules:
     attribution: Table  # a sentence that only names the source
     no_casualties: Table  # 'no casualties were reported'
     security_terms: Table  # security content that makes a visit, meeting or agreement a development
+    place_anaphora: Table  # 'in the same region': the place of the event told before
     denial: Table  # the event is denied ('fake', «опровергло»)
     habitual: Table  # wording about many incidents ('regularly', 'a string of', «неоднократно»)
     report_markers: dict[str, Table]  # side (before, after) -> lang -> words that make a date the day of a report
@@ -322,6 +323,7 @@ def load(directory: str | None = None) -> Rules:
         no_casualties=t("no_casualties.csv", _lang_only),
         habitual=t("habitual_markers.csv", _lang_only),
         denial=t("denial_markers.csv", _lang_only),
+        place_anaphora=t("place_anaphora.csv", _lang_only),
         security_terms=t("security_terms.csv", _lang_only),
         report_markers=t("report_markers.csv", lambda rows: {
             side: _lang_only([r for r in rows if r["side"] == side]) for side in ("before", "after")}),

@@ -201,7 +201,8 @@ def forward_setting(m: Mention, infos: list[SentInfo], mentions: list[Mention], 
         # sentence about something else (a meeting where it was reported, a missing-person report) does not
         tells = any(c.violent for c in info.cues) or any(not c.total for c in info.counts)
         if need_date and (tells or m.group == "strategic"):
-            dates = [d for d in info.dates if d.kind in ("day", "night") and not d.future and not d.report
+            dates = [d for d in info.dates if d.kind in ("day", "night", "weekday") and not d.future
+                     and (not d.report or m.group == "strategic")  # an announcement is dated by its report
                      and not is_history(d, ref)]
             if dates:
                 r = D.resolve(dates[0], art.published, ref.year if ref else None)
@@ -223,6 +224,18 @@ def forward_setting(m: Mention, infos: list[SentInfo], mentions: list[Mention], 
 def weak(m: Mention) -> bool:
     """Only weak cues (weight 1: a border crossing, a casualty phrase): the setting of an event, not another event."""
     return m.group == "violent" and all(c.weight <= 1 for c in m.cues)
+
+
+def same_place(m: Mention, mentions: list[Mention], lang: str, rules: R.Rules) -> Found | None:
+    """«Четыре дня спустя ещё двое рабочих были застрелены в том же регионе», 'in the same area': an event without a
+    place of its own that points back takes the place of the violent event told before it."""
+    if m.place is not None or m.group != "violent" or not R.search(rules.place_anaphora, lang, m.infos[0].sent.text):
+        return None
+    before = [o for o in mentions if o.group == "violent" and o.k < m.k and o.place is not None]
+    if not before:
+        return None
+    place = before[-1].place
+    return Found(place=place, reasons=(f"place of the event told before ('the same region'): {place.text!r}",))
 
 
 def _needs_date(m: Mention) -> bool:
