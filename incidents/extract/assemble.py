@@ -13,7 +13,8 @@ from .article import Article
 from .tolls import choose_counts
 from .fields import COLUMNS, EXTRA_COLUMNS, EXTRACTOR_VERSION, to_row
 from .merge import merge_compatible, merge_mentions
-from .mentions import Mention, find_mentions, outside_region
+from .mentions import Mention, find_mentions
+from .scope import outside_region
 from .setting import (apply, article_place_fallback, choose_date, choose_place, forward_setting, inherit_setting,
                       lead_date_fallback, same_place, strategic_place)
 
