@@ -1,7 +1,7 @@
-"""Event mentions: which sentences report a specific event, the sentences that carry it on, and scope filters.
+"""Event mentions: which sentences report a specific event, how each is anchored, and the sentences that carry it on.
 
-Scope: background history, events outside the region, tallies over several incidents.
-"""
+A mention is anchored by its own date, toll or named victims, by the sentences that set it (before) or complete it
+(after), by a violent title, or by the lead; casualty phrases stand in as cues. Scope filters live in scope.py."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Within one article: mentions that tell the same event, merged into one (types, dates, places, tolls agree)."""
+"""Within one article: mentions that tell the same event merged into one, unless dates, places or victims differ."""
 
 from __future__ import annotations
 

@@ -1,5 +1,8 @@
-"""What a place name is in its sentence: a dateline, where attackers came from, where victims live, a seat of
-government (the place_roles table); the country or province that qualifies it; countries named by demonyms."""
+"""Place roles and qualifiers: what a named place is in its sentence, and which country or province qualifies it.
+
+A dateline, where attackers came from, where victims live, a seat of government (the place_roles table); 'Afghanistan's
+Badakhshan', 'the Bulak-Bashy area of Batken Oblast'; countries named by demonyms.
+"""
 
 from __future__ import annotations
 

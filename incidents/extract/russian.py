@@ -1,4 +1,4 @@
-"""Russian place names through natasha: location spans (NER) and their normal forms for the gazetteer.
+"""Russian place names through natasha: location spans (NER) and normal forms for the gazetteer.
 
 natasha's news NER model (slovnet, shipped inside the PyPI package; nothing is downloaded at run time) proposes
 the spans a Russian text names as locations («участке Росровут района Деваштич Согдийской области» -> «Росровут

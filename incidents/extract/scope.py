@@ -1,5 +1,8 @@
-"""Scope: which told events are not incidents of this dashboard — background history, events outside the region,
-wording about many incidents, simulated fighting in exercises, developments without security content."""
+"""Scope: the told events that are not incidents of this dashboard.
+
+Background history, events outside the region, wording about many incidents, simulated fighting in exercises,
+developments without security content.
+"""
 
 from __future__ import annotations
 
