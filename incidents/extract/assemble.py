@@ -41,7 +41,7 @@ def build_rows(art: Article, rules: R.Rules | None = None) -> list[dict]:
             apply(m, same_place(m, mentions, lang, rules))
         m.event_type, m.type_reason = _event_type(m, lang, rules)
     # 2. the same event told again
-    mentions = merge_mentions(mentions, lang, rules)
+    mentions = merge_mentions(mentions, lang, rules, art.published)
     # 3. what is still missing, from the rest of the article
     for m in mentions:
         if m.group == "violent":
@@ -53,7 +53,7 @@ def build_rows(art: Article, rules: R.Rules | None = None) -> list[dict]:
             apply(m, strategic_place(m, infos, mentions, rules))
     # 4. scope, and one event told twice (now that dates and places are complete)
     mentions = [m for m in mentions if not (m.group == "violent" and outside_region(m, article_border, rules))]
-    mentions = merge_compatible(mentions, lang, rules)
+    mentions = merge_compatible(mentions, lang, rules, art.published)
     return [to_row(art, m, dominant, article_border, rules) for m in mentions]
 
 

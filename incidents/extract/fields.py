@@ -144,7 +144,7 @@ def _where(art: Article, m: Mention, acts: list[C.ActorHit], dominant: str, arti
         else:
             location = border.text
         territory = [p for i in m.infos for p in i.places if p.feature_code == "PCLI" and p.in_region and p.eventive
-                     and p.locative]
+                     and p.locative] or _article_territory(art, m, rules)
         # 'on the territory of Uzbekistan', «на территории Узбекистана» names the side of the border
         country = border.country or (territory[0].country if territory else "") or _actor_country(acts, rules) or dominant
         return Where(country, border_code, "border_area", art.text[border.start:border.end], location=location,
@@ -166,6 +166,18 @@ def _when(art: Article, m: Mention) -> tuple[str, list[str], list[str]]:
         noted = r.note and ("inferred" in r.note or "relative" in r.note or "before publication" in r.note)
         return dm.text, spans, [f"date: {r.note}"] if noted else []
     return dm.text if dm else "", spans, [f"date unknown: {r.note}"]
+
+
+TERRITORY = re.compile(r"(?:territory\s+of|\bterritori\w*|территори\w+)\s+$", re.I)
+
+
+def _article_territory(art: Article, m: Mention, rules: R.Rules) -> list:
+    """'on the territory of Uzbekistan' said of the event in a nearby sentence of the article («15 августа на территории
+    Узбекистана ... были обнаружены»): that country, when the article names one country so."""
+    near = art.body_sentences()[max(0, m.k - 2): m.k + 8] if m.k >= 0 else []
+    got = [p for s in near for p in P.find_places(s.text, s.start, rules=rules)
+           if p.feature_code == "PCLI" and p.in_region and TERRITORY.search(art.text[max(0, p.start - 30):p.start])]
+    return got if len({p.country for p in got}) == 1 else []
 
 
 def confidence(precision: str, geo_precision: str, killed: int | None, injured: int | None, cues) -> float:

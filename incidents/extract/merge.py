@@ -18,11 +18,12 @@ MERGE_WINDOW = 12  # a telling is compared with the last this many events only (
 MAX_PARTS = 40  # sentences, counts, cues and actors one event keeps (a megabyte of text must not make one giant event)
 
 
-def merge_mentions(mentions: list[Mention], lang: str, rules: R.Rules) -> list[Mention]:
+def merge_mentions(mentions: list[Mention], lang: str, rules: R.Rules, published: date | None = None) -> list[Mention]:
     """The first pass, right after each mention got its own date, place and type: the same event told again."""
     out: list[Mention] = []
     for m in mentions:
-        target = next((o for o in out[-MERGE_WINDOW:] if _same_event(o, m, lang, rules)), None)
+        target = next((o for o in out[-MERGE_WINDOW:] if _same_event(o, m, lang, rules)
+                       and not _stale(o, m, published)), None)
         if target is None:
             out.append(m)
             continue
@@ -64,6 +65,24 @@ def _overlap(a: D.Resolved, b: D.Resolved) -> bool:
     if _reported(b):
         b0 = date.min
     return not (a0 > b1 + timedelta(days=1) or b0 > a1 + timedelta(days=1))
+
+
+STALE_DAYS = 30  # an undated telling in a dated report is news: not an event dated this long before publication
+
+
+def _stale(a: Mention, b: Mention, published: date | None) -> bool:
+    """An undated telling (the news of the day) and an event the article dates weeks before its publication: two events
+    ('three smugglers destroyed' in a 30 January report, and the clash of 23 December it recalls)."""
+    def dated(m: Mention) -> bool:
+        return m.resolved.known and "before publication" not in m.resolved.note
+    if published is None or dated(a) == dated(b):
+        return False
+    dated_one, undated = (a, b) if dated(a) else (b, a)
+    if undated.dates or undated.prior or _reported(dated_one.resolved):
+        return False
+    dated = dated_one
+    end = dated.resolved.end_date or dated.resolved.event_date
+    return end < published - timedelta(days=STALE_DAYS)
 
 
 def _reported(r: D.Resolved) -> bool:
@@ -132,7 +151,7 @@ def counts_compatible(a: int | None, b: int | None) -> bool:
     return a is None or b is None or a == b
 
 
-def merge_compatible(mentions: list[Mention], lang: str, rules: R.Rules) -> list[Mention]:
+def merge_compatible(mentions: list[Mention], lang: str, rules: R.Rules, published: date | None = None) -> list[Mention]:
     """The last pass, after dates and places were completed from the article: one article that tells one event
     twice (a summary lead and a detail paragraph naming the place differently) gives one row. Merged only when
     type, dates, places (see places_compatible) and both tolls agree; an earlier incident ('last year ...') never."""
@@ -140,7 +159,8 @@ def merge_compatible(mentions: list[Mention], lang: str, rules: R.Rules) -> list
     for m in mentions:
         target = None
         if m.group == "violent" and not m.prior:
-            target = next((o for o in out[-MERGE_WINDOW:] if _tells_again(o, m, lang, rules)), None)
+            target = next((o for o in out[-MERGE_WINDOW:] if _tells_again(o, m, lang, rules)
+                           and not _stale(o, m, published)), None)
         if target is None:
             out.append(m)
             continue
