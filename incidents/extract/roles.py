@@ -42,7 +42,13 @@ def place_role(text: str, start: int, end: int, rules: R.Rules | None = None) ->
             return role
     if AUTHORITY_AFTER.match(text, end):
         return "authority"  # 'the Batken oblast police department', «Баткенской области администрация»
+    if FEATURE_AFTER.match(text, end):
+        return "feature"  # 'the Ferghana valley', 'the Amu Darya river': a landscape, not a settlement
     return ""
+
+
+FEATURE_AFTER = re.compile(r"\s+(?:valley|river|mountains|range|gorge|lake|reservoir|canal|долин\w+|рек[аиеу]\b|"
+                           r"ущель\w+|водохранилищ\w+|озер\w+|хреб\w+)", re.I)
 
 
 CAPS_PREFIX = re.compile(r"\s*(?:[A-ZА-ЯЁ][A-ZА-ЯЁ'’.-]+\s*/\s*)+")  # 'BISHKEK/DUSHANBE (Reuters) –'

@@ -294,25 +294,29 @@ def article_place_fallback(m: Mention, infos: list[SentInfo], dominant: str, men
 
     taken = _others(m, mentions)
 
-    def candidates(with_cue: bool) -> list[P.Place]:
+    def candidates(with_cue: bool, others_too: bool = False) -> list[P.Place]:
         out = []
         for n, info in enumerate(infos):
             if abs(n - m.k) > ARTICLE_WINDOW:
                 continue
             if not with_cue and n < first_event:
                 continue
-            if id(info) in taken:  # another event's sentence
+            if id(info) in taken and not others_too:  # another event's sentence
                 continue
             cues = [c for c in info.cues if c.violent]
             if with_cue and not cues:
                 continue
             out += [p for p in places_of(info, rules) if p.in_region and p.eventive and p.feature_code != "PCLI"
-                    and p.country in countries and p.latitude is not None and p.name.casefold() not in capitals
+                    and (p.country in countries or others_too) and p.latitude is not None
+                    and p.name.casefold() not in capitals
                     and (not with_cue or min(abs(p.start - c.start) for c in cues) <= CUE_NEAR)]
         return out
-    # with only a side of a border named at the event, only a place named next to the violence elsewhere may refine it
-    for with_cue in ((True,) if m.border is not None and not m.border.border else (True, False)):
-        got = candidates(with_cue)
+    # with only a side of a border named at the event, only a place named next to the violence elsewhere may refine it;
+    # last, the one place the whole article names for its events ('clashes in Jawzjan province ... a civilian killed')
+    passes = ((True, False),) if m.border is not None and not m.border.border else ((True, False), (False, False),
+                                                                                   (False, True))
+    for with_cue, others_too in passes:
+        got = candidates(with_cue, others_too)
         if not got:
             continue
         first = got[0]
