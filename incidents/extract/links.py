@@ -267,6 +267,30 @@ def _published(row: dict) -> date | None:
     return _date(row.get("source_published") or row.get("published"))
 
 
+def _days_named(row: dict) -> frozenset[tuple[int, int]]:
+    """(month, day) of the dates an undated row's evidence names without a year («14 сентября»)."""
+    return _days_in(str(row.get("date_evidence", "")), str(row.get("language", "")) or "en")
+
+
+@lru_cache(maxsize=8192)
+def _days_in(text: str, lang: str) -> frozenset[tuple[int, int]]:
+    from .dates import find_dates
+    return frozenset((d.month, d.day) for d in find_dates(text, lang) if d.kind in ("day", "night") and d.month and d.day)
+
+
+def _same_day_of_year(a: dict, b: dict) -> bool:
+    """One row is undated but names a day without its year; the other is dated and its dates include that day."""
+    for undated, other in ((a, b), (b, a)):
+        if _interval(undated) is not None or _interval(other) is None:
+            continue
+        days = _days_named(undated)
+        first, last = _interval(other, slack=False)
+        span = {(first + timedelta(days=i)).timetuple()[1:3] for i in range(min(40, (last - first).days + 1))}
+        if days and days & span:
+            return True
+    return False
+
+
 def _undated_join(a: dict, b: dict, rel: str, rules: R.Rules | None) -> bool:
     """A report without a date joins another of the same type at the same place (one point, one district, or the
     same village). With its publication date known, that date must follow the other's event (or publication) by at
@@ -283,6 +307,9 @@ def _undated_join(a: dict, b: dict, rel: str, rules: R.Rules | None) -> bool:
         return False
     tied = _nonzero_shared(a, b) or actor_similarity(a, b, rules) >= ACTOR_SIMILARITY
     undated = [r for r in (a, b) if _interval(r) is None]
+    if _same_day_of_year(a, b):
+        # '14 сентября' with no year, and a report dated 14 September: the same day named, at the same place
+        return counts_compatible(a, b)
     if any(_published(r) is None for r in undated):
         # no date at all: the same figures on both sides (and a shared one or agreeing actors), or one named town or
         # village (exact point) where neither report gives a victim ('five rockets fell on Termez')
