@@ -296,6 +296,9 @@ def _undated_join(a: dict, b: dict, rel: str, rules: R.Rules | None) -> bool:
     same village). With its publication date known, that date must follow the other's event (or publication) by at
     most RECENT_DAYS, figures on both sides must agree within reason, and a shared figure or agreeing actors must tie
     them; with no publication date, figures must be given on both sides and close (STRICT_SHARE)."""
+    if _same_day_of_year(a, b) and a["event_type"] == b["event_type"]:
+        # '14 сентября' with no year, and a report dated 14 September: the same day named, at the same place
+        return counts_compatible(a, b)
     if rel == "vague":
         # only the country on one side: the same victims counted alike ('three Chinese nationals killed') still tie them
         return (a["event_type"] == b["event_type"] and _same_nonzero(a, b) and _same_published_window(a, b)
@@ -307,9 +310,6 @@ def _undated_join(a: dict, b: dict, rel: str, rules: R.Rules | None) -> bool:
         return False
     tied = _nonzero_shared(a, b) or actor_similarity(a, b, rules) >= ACTOR_SIMILARITY
     undated = [r for r in (a, b) if _interval(r) is None]
-    if _same_day_of_year(a, b):
-        # '14 сентября' with no year, and a report dated 14 September: the same day named, at the same place
-        return counts_compatible(a, b)
     if any(_published(r) is None for r in undated):
         # no date at all: the same figures on both sides (and a shared one or agreeing actors), or one named town or
         # village (exact point) where neither report gives a victim ('five rockets fell on Termez')
