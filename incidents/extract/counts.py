@@ -90,7 +90,7 @@ def _compounds(text: str, numbers: list[Number]) -> list[Number]:
     return out
 
 
-CASUALTY_VERB_BEFORE = re.compile(r"\b(?:killed|killing|shot dead|shot|wounded|wounding|injured|injuring)\s+$", re.I)
+CASUALTY_VERB_BEFORE = re.compile(r"\b(?:killed|killing|shot dead|shot|wounded|wounding|injured|injuring|lost|losing)\s+$", re.I)
 
 
 def _singular_casualty(tail: str) -> bool:
@@ -208,6 +208,8 @@ def combine(counts: list[Count], kind: str) -> int | None:
         return values[0]
     biggest = max(values)
     rest = sum(values) - biggest
+    if len(values) == 2 and values[0] == values[1]:
+        return sum(values)  # 'killed a militant and lost an officer', 'two guards and two militants'
     return biggest if rest == biggest or rest == 0 else sum(values)
 
 

@@ -105,5 +105,8 @@ def _count_context(m: Mention, c: Count) -> str:
         if s0 <= c.start <= info.sent.end:
             tail = re.split(r"[,;:.]|\b(?:and|but|и|а|но)\b", info.sent.text[c.end - s0:], maxsplit=1)[0]
             head = re.split(r"[,;:.]|\b(?:and|but|и|а|но)\b", info.sent.text[:c.start - s0])[-1]
+            own = re.split(r"[,;:(]|\b(?:including|among them|в том числе|среди них)\b", c.text, maxsplit=1)
+            if len(own) > 1:  # 'Five people, including two Tajik border guards, were killed': the group is 'people'
+                return " ".join(head.split()[-4:]) + " " + own[0]
             return " ".join(head.split()[-4:]) + " " + info.sent.text[c.start - s0:c.end - s0] + " " + " ".join(tail.split()[:4])
     return c.text
