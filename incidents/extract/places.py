@@ -7,10 +7,12 @@ border"); countries named by demonyms.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from .. import schema as S
+from .. import store
+from ..store import geodata
 from ..geo import ALPHA2_TO_3, GENERIC_WORDS, Gazetteer
 from ..geo.gazetteer import Entry, feature_precision, feature_rank, strip_generic
 from . import rules as R
@@ -28,6 +30,7 @@ LOCATIVE = re.compile(r"(?:\b(?:in|near|at|into|outside|around|inside|across|fro
 REPORTING = re.compile(r"^\s*(?:said|told|announced|reported|stated|according|—|,\s*(?:said|told|reported))", re.I)
 REGION_COUNTRIES = frozenset({"AFG", "TJK", "KGZ", "UZB", "TKM", "KAZ"})
 SAME_PLACE_KM = 75.0  # two places this close may be where one event happened
+BORDER_PLACES = "border_places.csv"  # crossings, posts and border villages with points (data/geo)
 
 
 @dataclass(frozen=True)
@@ -69,7 +72,35 @@ def index(rules: R.Rules | None = None) -> Gazetteer:
 
 @lru_cache(maxsize=8)
 def _index(rules: R.Rules) -> Gazetteer:
-    return Gazetteer.load(rules.spelling)  # Rules hash by identity: the spelling tables are hashed once, not per call
+    # Rules hash by identity: the spelling tables are hashed once, not per call
+    base = Gazetteer.load(rules.spelling)
+    extra = tuple(_border_place_aliases(base))
+    if not extra:
+        return base
+    return Gazetteer.load(replace(rules.spelling, aliases=rules.spelling.aliases + extra))
+
+
+def _border_place_aliases(base: Gazetteer) -> list[dict[str, str]]:
+    """The border crossings, posts and villages of data/geo/border_places.csv (read through the store) as located
+    aliases of the one gazetteer index, for the names it does not know yet (Dowang, Khirmanjo post, Sarichashma)."""
+    frame, _ = store.read_table(geodata.geo_file(BORDER_PLACES))
+    if frame is None or frame.empty:
+        return []
+    out = []
+    for row in frame.to_dict("records"):
+        if not str(row.get("latitude", "") or "").strip():
+            continue  # a place the geography team could not locate ('no sourced coordinate')
+        canonical = re.sub(r"\s*\(.*\)$", "", str(row.get("name", ""))).strip()
+        names = [canonical, *str(row.get("alternate_names", "") or "").split("|")]
+        for name in dict.fromkeys(n.strip() for n in names if n and n.strip()):
+            ids, how = base.match(name, False)
+            if ids:
+                continue  # the gazetteer (or the alias table) knows this name, in any spelling: never override it
+            out.append({"alias": name, "canonical": canonical, "country": str(row.get("country_code", "")),
+                        "feature_code": "PPL", "latitude": str(row.get("latitude", "")),
+                        "longitude": str(row.get("longitude", "")), "admin1": str(row.get("admin1", "") or ""),
+                        "note": "border_places.csv"})
+    return out
 
 
 def province_point(country: str, admin1: str, rules: R.Rules | None = None) -> tuple[float, float] | None:
