@@ -3,10 +3,14 @@
     rows = extract_paths(["seeds/"])          # list of dicts, columns = COLUMNS
     frame = to_frame(rows)
 
-Pipeline (assemble.build_rows): article (header/manifest, debris, language, sentences) -> per-sentence
-analysis (analyse: dates, counts, places, cues, actors) -> mentions and scope filters (mentions) -> date
-and place (setting), type (classify) -> within-article merge (merge) -> rows with evidence (fields) ->
-clustering across articles and matching to curated incidents (cluster). Rule tables: rules.load().
+Pipeline (assemble.build_rows): article (header/manifest, debris, language, sentences cut at MAX_SENTENCE) ->
+per-sentence analysis (analyse: dates, counts, places with their roles, cues, actors; Russian place spans from
+natasha in russian) -> event mentions anchored by their own date or toll, the sentences before and after, a
+violent title or the lead (mentions), scope filters (scope) -> date and place from the sentence, its
+neighbours and the article, each with its evidence (setting), type (classify), toll (tolls) -> tellings of one
+event merged unless dates, places or victims differ (merge) -> rows with evidence (fields) -> clustering
+across articles (cluster, pairwise rules in links) and matching to curated incidents. Rule tables:
+rules.load(). Files that are binary or not UTF-8 are reported through `warn` (extract_paths).
 """
 
 from __future__ import annotations
