@@ -46,8 +46,10 @@ def warm_up() -> float:
 
 
 def article_files(paths) -> list[Path]:
-    """The .txt/.md files named or contained (not recursively) in `paths`, sorted."""
-    return articles.list_files(paths)
+    """The .txt/.md files named or contained (not recursively) in `paths`, sorted; a folder's README is its
+    documentation, not an article (a README named explicitly is read)."""
+    named = {Path(p) for p in paths}
+    return [f for f in articles.list_files(paths) if f in named or not f.stem.casefold() == "readme"]
 
 
 def extract_article(path, text: str | None = None, meta: dict | None = None,

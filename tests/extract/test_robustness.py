@@ -96,3 +96,11 @@ def test_extract_warns_once_per_bad_file_naming_it(tmp_path, capsys):
     assert any("latin1.txt" in line and "UTF-8" in line for line in err)
     text = out.read_text(encoding="utf-8")
     assert "good.txt" in text and "binary.txt" not in text
+
+
+def test_a_folders_readme_is_not_an_article(tmp_path):
+    from incidents.extract import article_files
+    (tmp_path / "README.md").write_text("# Set\n\n| file | 3 killed in a clash on January 5 |\n", encoding="utf-8")
+    (tmp_path / "a.txt").write_text("text\n", encoding="utf-8")
+    assert [f.name for f in article_files([tmp_path])] == ["a.txt"]
+    assert [f.name for f in article_files([tmp_path / "README.md"])] == ["README.md"]  # named explicitly: read
