@@ -54,6 +54,8 @@ def build_rows(art: Article, rules: R.Rules | None = None) -> list[dict]:
     # 4. scope, and one event told twice (now that dates and places are complete)
     mentions = [m for m in mentions if not (m.group == "violent" and outside_region(m, article_border, rules))]
     mentions = merge_compatible(mentions, lang, rules, art.published)
+    for m in mentions:  # the merged event's type, from all its tellings' cues and actors
+        m.event_type, m.type_reason = _event_type(m, lang, rules)
     return [to_row(art, m, dominant, article_border, rules) for m in mentions]
 
 

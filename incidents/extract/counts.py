@@ -70,6 +70,8 @@ def find_numbers(text: str, lang: str, skip: list[tuple[int, int]] = (), rules: 
             value = rules.number_words[lang][m["word"].casefold()]
         if unit and unit.match(re.sub(r"^[\s-]+", "", text[e:e + 30], count=1)):
             continue
+        if re.search(r"\b(?:no|not|ни)\s*$", text[max(0, s - 5):s], re.I):
+            continue  # 'no one was wounded', «ни один»: nobody, not one
         if m["word"] and m["word"].casefold() in ("a", "an", "another") and not _singular_casualty(text[e:e + 60]) \
                 and not CASUALTY_VERB_BEFORE.search(text[max(0, s - 20):s]):
             continue

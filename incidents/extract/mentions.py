@@ -83,6 +83,8 @@ def find_mentions(art: Article, infos: list[SentInfo], ref: date | None, rules: 
             lead = k == 0 and not (group == "strategic" and groups["violent"])
             if not info.cues:
                 m.prior = False  # «Ранее ... сообщал о 24 погибших»: an earlier report of figures, not an earlier event
+            if violent and not m.dates and _after_tally(infos, k, lang, rules):
+                continue  # '22 skirmishes this year. Twelve trespassers have been killed': the tally goes on
             violence_near = any(c.violent for i in infos[:STRATEGIC_LEAD + 2] for c in i.cues)
             if not anchored(m, info, lead, lang, ref, rules, violence_near) and not (
                     violent and not _modal(m, info, lang, rules) and (
@@ -160,6 +162,15 @@ def anchored(m: Mention, info: SentInfo, lead: bool, lang: str, ref: date | None
     return bool(dates) or bool(counts) or victims or bool(m.dates and not dates)
 
 
+def _after_tally(infos: list[SentInfo], k: int, lang: str, rules: R.Rules) -> bool:
+    """The sentence before, in the same paragraph, counts many incidents (a total or habitual wording)."""
+    if k == 0 or infos[k - 1].sent.paragraph != infos[k].sent.paragraph:
+        return False
+    before = infos[k - 1].sent.text
+    totals = rules.total_markers.get(lang)
+    return bool((totals is not None and totals.search(before)) or R.search(rules.habitual, lang, before))
+
+
 def _modal(m: Mention, info: SentInfo, lang: str, rules: R.Rules) -> bool:
     """Hypothetical or future wording before the event's first cue ('could', 'threat of', «может»)."""
     first = min(c.start for c in m.cues)
@@ -191,10 +202,12 @@ def _set_after(infos: list[SentInfo], k: int, ref: date | None, lang: str, rules
         nxt = infos[j]
         if R.search(rules.prior_markers, lang, nxt.sent.text) or nxt.history:
             return False
-        own_event = any(c.violent for c in nxt.cues) and not R.search(rules.anaphora, lang, nxt.sent.text.lstrip())
+        # a sentence that tells an event of its own (a strong cue, not 'the incident occurred') dates that event
+        own_event = any(c.violent and c.weight > 1 for c in nxt.cues) and not R.search(rules.anaphora, lang,
+                                                                                      nxt.sent.text.lstrip())
         if any(d.kind in ("day", "night", "weekday", "relative") and not d.report and not is_history(d, ref)
                for d in nxt.dates) or any(not c.total for c in nxt.counts):
-            return not own_event or j == k + 1
+            return not own_event
         if own_event:
             return False
     return False
@@ -205,8 +218,10 @@ def _set_before(infos: list[SentInfo], k: int, ref: date | None) -> bool:
     right after a sentence that sets a recent day (and has no event of its own) is a specific event."""
     for j in range(k - 1, max(-1, k - 1 - SETTING_BACK), -1):
         info = infos[j]
-        if any(c.violent for c in info.cues) or infos[k].sent.paragraph - info.sent.paragraph > SETTING_BACK:
+        if infos[k].sent.paragraph - info.sent.paragraph > SETTING_BACK:
             return False
+        if any(c.violent and c.weight > 1 for c in info.cues):
+            return False  # an event of its own ('the incident occurred on ...' only sets this one)
         if any(d.kind in ("day", "night") and not is_history(d, ref) for d in info.dates):
             return True
     return False
