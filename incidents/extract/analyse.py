@@ -144,4 +144,8 @@ def story_start(infos: list[SentInfo]) -> int:
     """The first body sentence that reports something: a violent cue, or a date with a count. Paragraphs above it
     ('Borderguards patrolling the border ...', 'Illustrative photo.') are captions or teasers, not the event's setting."""
     return next((i for i, info in enumerate(infos) if not info.sent.heading
-                 and (any(c.violent for c in info.cues) or (info.dates and info.counts))), 0)
+                 and (any(c.kind in STORY_KINDS for c in info.cues) or (info.dates and info.counts))), 0)
+
+
+# what happens in a story ('a known drug corridor for opium and heroin' in a caption is not a report of anything)
+STORY_KINDS = frozenset({"armed_clash", "attack", "remote_violence", "security_operation"})

@@ -90,6 +90,19 @@ def _reported(r: D.Resolved) -> bool:
     return "day of the report" in r.note or "before publication" in r.note
 
 
+def _unresolved_other_day(undated: Mention, dated: Mention) -> bool:
+    """The undated telling states a date of its own that could not be resolved, other than the day of a report and
+    other than the dated telling's weekday ('Saturday's skirmish' and 'Saturday, March 5')."""
+    day = dated.resolved.event_date
+    for d in undated.dates:
+        if d.report:
+            continue
+        if d.kind == "weekday" and day is not None and d.weekday in (day.weekday(), (dated.resolved.end_date or day).weekday()):
+            continue
+        return True
+    return False
+
+
 def _stated_apart(a: Mention, b: Mention) -> bool:
     """Both tell days the text states (resolved or not, '26 ноября' and '30 ноября' in an undated article) and no day of
     one is a day of the other: two events."""
@@ -114,8 +127,8 @@ def _same_event(a: Mention, b: Mention, lang: str, rules: R.Rules) -> bool:
     elif _stated_apart(a, b):
         return False
     elif a.resolved.known != b.resolved.known and a.group == "violent":
-        undated = b if a.resolved.known else a
-        if undated.dates:  # it states a date we could not resolve: a different report
+        undated, dated = (b, a) if a.resolved.known else (a, b)
+        if _unresolved_other_day(undated, dated):  # it states a date we could not resolve: a different report
             return False
         # 'a series of attacks on Chinese engineers' is several incidents, not the dated one
         if R.search(rules.series_words, lang, undated.infos[0].sent.text):
@@ -178,8 +191,8 @@ def _tells_again(o: Mention, m: Mention, lang: str, rules: R.Rules) -> bool:
     elif _stated_apart(o, m):
         return False
     elif o.resolved.known != m.resolved.known:
-        undated = o if not o.resolved.known else m
-        if undated.dates or R.search(rules.series_words, lang, undated.infos[0].sent.text):
+        undated, dated = (o, m) if not o.resolved.known else (m, o)
+        if _unresolved_other_day(undated, dated) or R.search(rules.series_words, lang, undated.infos[0].sent.text):
             return False  # it states a date we could not resolve, or it is 'a series of attacks'
     if not places_compatible(o.place, m.place):
         return False

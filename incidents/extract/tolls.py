@@ -29,6 +29,7 @@ def choose_counts(m: Mention, lang: str, rules: R.Rules) -> tuple[int | None, in
     k = i = None
     additive = {info.sent.index for info in m.infos[1:]
                 if R.search(rules.count_markers.get("additive", {}), lang, info.sent.text.lstrip())}
+    seen: dict[str, set[str]] = {"killed": set(), "injured": set()}  # victim groups counted in earlier sentences
     for idx, cs in sorted(per_sentence.items()):
         for kind in ("killed", "injured"):
             v = combine(cs, kind)
@@ -36,8 +37,12 @@ def choose_counts(m: Mention, lang: str, rules: R.Rules) -> tuple[int | None, in
                 continue
             cur = k if kind == "killed" else i
             # 'Three militants were neutralised. At the same time two border guards died.': other victims, added
-            # 'Warrant Officer X was also killed': one more named victim (a figure with 'also' may repeat a total)
-            also = any(c.value == 1 and (ALSO.search(c.text) or ALSO.search(_count_context(m, c))) for c in cs if c.kind == kind)
+            # 'Warrant Officer X was also killed': one more named victim, unless his side was counted already (a lead
+            # that 'lost an officer' and a detail that names him)
+            groups_here = {victim_group(_count_context(m, c), lang, rules) for c in cs if c.kind == kind}
+            also = any(c.value == 1 and (ALSO.search(c.text) or ALSO.search(_count_context(m, c))) for c in cs
+                       if c.kind == kind) and not (groups_here - {""}) & seen[kind]
+            seen[kind] |= groups_here - {""}
             new = cur + v if ((idx in additive or also) and cur is not None) else max(v, cur or 0)
             if kind == "killed":
                 k = new
