@@ -78,7 +78,8 @@ def _security_content(m, infos: list[SentInfo], art: Article, lang: str, rules: 
 def _generic(m, info: SentInfo, lang: str, ref: date | None, rules: R.Rules) -> bool:
     """'Clashes have sporadically flared on the border', 'the third such attack this month': wording about many
     incidents (habitual_markers), or a sentence whose dates are all background history, with no day of its own."""
-    own_day = any(d.kind in ("day", "night", "weekday", "relative") and not is_history(d, ref) for d in m.dates)
+    own_day = any((d.kind in ("day", "night", "weekday") or (d.kind == "relative" and d.unit == "day"))
+                  and not is_history(d, ref) for d in m.dates)  # 'this month's attacks' names no day
     if own_day:
         return False
     if R.search(rules.habitual, lang, info.sent.text):

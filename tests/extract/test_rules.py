@@ -268,3 +268,49 @@ def test_habitual_wording_is_context_not_an_incident():
 def test_talks_in_moscow_are_not_a_border_development():
     assert rows("Сегодня делегаты движения «Талибан» прибыли в Москву для переговоров о безопасности границ.",
                 published="2021-07-09", lang="ru") == []
+
+
+# --- the article-level event model (issue 13) --------------------------------------------------------
+
+def test_a_lead_takes_the_date_and_place_of_the_sentence_after_it():
+    got = rows("Local sources report a border clash between Taliban forces and Tajik border guards.\n"
+               "The incident occurred on Saturday, October 24, in the Shahri Buzurg district.",
+               published="2025-10-26", lang="en")
+    assert len(got) == 1 and got[0]["event_date"] == "2025-10-24" and got[0]["country"] == "AFG"
+
+
+def test_a_killing_told_without_an_event_word_is_an_event():
+    got = rows("Двое граждан Киргизии были застрелены пограничниками Узбекистана 15 августа.", published="2025-09-01",
+               lang="ru")
+    assert len(got) == 1 and got[0]["killed"] == 2 and got[0]["event_date"] == "2025-08-15"
+
+
+def test_the_day_of_a_report_gives_way_to_the_events_day():
+    got = rows("Two Kyrgyz citizens were shot dead on the border, the border service said on Monday.\n"
+               "The incident happened on August 15 near the junction of the borders.", published="2025-09-01",
+               lang="en")
+    assert len(got) == 1 and got[0]["event_date"] == "2025-08-15"
+
+
+def test_a_tally_is_context_not_an_incident():
+    assert rows("This month's attacks on the Tajik-Afghan border have regularly left guards dead, a string of incidents "
+                "since spring.", published="2025-12-20", lang="en") == []
+
+
+def test_a_capital_named_as_a_government_is_not_the_place():
+    got = rows("Three smugglers were killed in a clash in Farkhor district on January 5, officials in Dushanbe said.",
+               published="2026-01-06", lang="en")
+    assert got and got[0]["location"].startswith("Farkhor")
+
+
+def test_an_out_of_region_place_drops_the_place_not_the_event():
+    got = rows("Tajik border guards killed two gunmen from Peshawar on January 5 on the Tajik-Afghan border.",
+               published="2026-01-06", lang="en")
+    assert len(got) == 1 and got[0]["killed"] == 2
+
+
+def test_the_same_region_is_the_place_of_the_event_before():
+    got = rows("Первая атака произошла 26 ноября: три китайских специалиста были убиты в Хатлонской области.\n"
+               "Четыре дня спустя, 30 ноября, ещё двое китайских дорожных рабочих были застрелены в том же регионе.",
+               published="2025-12-02", lang="ru")
+    assert len(got) == 2 and got[0]["admin1"] == got[1]["admin1"] == "Khatlon"
