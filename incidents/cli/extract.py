@@ -44,7 +44,7 @@ def run_extract(args) -> int:
     startup = warm_up()
     t0 = time.perf_counter()
     try:
-        rows = extract_paths(paths, curated=_curated(args.data))
+        rows = extract_paths(paths, curated=_curated(args.data), warn=_warn)
     except FileNotFoundError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -69,11 +69,16 @@ def run_evaluate(args) -> int:
     else:
         startup = warm_up()
         t0 = time.perf_counter()
-        extracted = to_frame(extract_paths(paths, curated=_curated(args.data)))
+        extracted = to_frame(extract_paths(paths, curated=_curated(args.data), warn=_warn))
         print(f"extraction: {time.perf_counter() - t0:.3f} s after {startup:.2f} s start-up")
     names = {f.name for f in article_files(paths)}
     print(format_report(score(gold, extracted, names)))
     return 0
+
+
+def _warn(message: str) -> None:
+    """One line on stderr per problem file ('warning: PATH: binary or not UTF-8 text; skipped')."""
+    print(f"warning: {message}", file=sys.stderr)
 
 
 def _read_table(path: Path):

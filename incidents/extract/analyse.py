@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -28,6 +29,9 @@ class SentInfo:
     counts: list[N.Count]
     out_of_region: list[str]
     history: list[str]
+    prefer: frozenset[str] = frozenset()  # countries the article's unambiguous places lie in (see _disambiguate)
+    looked: bool = False  # places looked up (places_of caches them here)
+    ner_done: bool = False  # natasha's location spans added (add_ner_places)
 
 
 def analyse(art: Article, rules: R.Rules) -> list[SentInfo]:
@@ -40,40 +44,71 @@ def analyse(art: Article, rules: R.Rules) -> list[SentInfo]:
     violent = {k for k, c in enumerate(cues) if any(h.violent for h in c)}
     # A strategic development needs a date or the lead sentence (see mentions.anchored); skip the rest early.
     strategic = {k for k, c in enumerate(cues) if c and (dates[k] or k == 0)}
-    wanted = violent | {k + 1 for k in violent} | strategic
     casualty_word = rules.casualty_any.get(lang, NEVER)
+    skips = [[(d.start - s.start, d.end - s.start) for d in dates[k]] for k, s in enumerate(body)]
+    # counts everywhere: 'Погибли также двое сотрудников погранслужбы.' carries no event cue of its own
+    counts = [N.find_counts(s.text, lang, s.start, skips[k], rules) if casualty_word.search(s.text) else []
+              for k, s in enumerate(body)]
+    casualties = {k for k, c in enumerate(counts) if any(not x.total for x in c)}  # may report an event by itself
+    wanted = violent | {k + 1 for k in violent} | strategic | casualties
     infos = []
     for k, s in enumerate(body):
         if k not in wanted:
-            # counts everywhere: 'Погибли также двое сотрудников погранслужбы.' carries no event cue of its own
-            counted = []
-            if casualty_word.search(s.text):
-                skip = [(d.start - s.start, d.end - s.start) for d in dates[k]]
-                counted = N.find_counts(s.text, lang, s.start, skip, rules)
-            infos.append(SentInfo(s, dates[k], cues[k], [], [], [], counted, [], []))
+            infos.append(SentInfo(s, dates[k], cues[k], [], [], [], counts[k], [], []))
             continue
-        skip = [(d.start - s.start, d.end - s.start) for d in dates[k]]
         infos.append(SentInfo(
             sent=s, dates=dates[k], cues=cues[k],
             actors=C.find_actors(s.text, lang, s.start, rules),
             places=P.find_places(s.text, s.start, rules=rules),
             borders=P.find_borders(s.text, s.start, rules, lang),
-            counts=N.find_counts(s.text, lang, s.start, skip, rules),
+            counts=counts[k] if casualty_word.search(s.text) else [],
             out_of_region=C.out_of_region_terms(s.text, lang, rules),
             history=C.history_terms(s.text, lang, rules),
         ))
+    _disambiguate(infos, rules)
     return infos
+
+
+def add_ner_places(info: SentInfo, rules: R.Rules) -> bool:
+    """A Russian sentence that reports an event but where the capitalised-name scan found no place in the region:
+    add natasha's location spans found in the gazetteer (see russian.py); True when it added one. Run at most once
+    per sentence, and only for event sentences (the NER model takes a few milliseconds a sentence)."""
+    if info.ner_done or any(p.in_region and p.feature_code != "PCLI" for p in info.places):
+        return False
+    info.ner_done = True
+    extra = P.ner_places(info.sent.text, info.sent.start, info.places, countries=info.prefer, rules=rules)
+    info.places = sorted(info.places + extra, key=lambda p: p.start)
+    return bool(extra)
+
+
+def _disambiguate(infos: list[SentInfo], rules: R.Rules) -> None:
+    """A name two countries share (Badakhshan), written without a qualifier, is read in the country of the article's
+    other, unambiguous places ('... in Badakhshan province. ... in the Dawong area of Shahr-e-Buzurg district')."""
+    votes: Counter = Counter(p.country for info in infos for p in info.places
+                             if not p.alts and p.in_region and p.feature_code != "PCLI" and p.latitude is not None)
+    top = max(votes.values(), default=0)
+    prefer = frozenset(c for c, n in votes.items() if n == top and n > 0)
+    for info in infos:
+        info.prefer = prefer
+        if any(p.alts and votes[c] > votes[p.country] for p in info.places for c in p.alts):
+            info.places = P.find_places(info.sent.text, info.sent.start, countries=prefer, rules=rules)
 
 
 def places_of(info: SentInfo, rules: R.Rules) -> list[P.Place]:
     """The places of a sentence: those found by `analyse`, else looked up now (sentences without an event cue)."""
-    return info.places or P.find_places(info.sent.text, info.sent.start, rules=rules)
+    if not info.places and not info.looked:
+        info.places = P.find_places(info.sent.text, info.sent.start, countries=info.prefer, rules=rules)
+        info.looked = True
+    return info.places
 
 
 def reference_date(art: Article, infos: list[SentInfo]) -> date | None:
     """Publication date, else the latest fully stated date in the article (used to recognise old history)."""
     if art.published:
         return art.published
+    if art.published_month:  # 'published: 2021-05': the month's last day bounds the article's dates
+        y, mo = art.published_month
+        return date(y, mo, calendar.monthrange(y, mo)[1])
     best = None
     for info in infos:
         for d in info.dates:
@@ -109,4 +144,8 @@ def story_start(infos: list[SentInfo]) -> int:
     """The first body sentence that reports something: a violent cue, or a date with a count. Paragraphs above it
     ('Borderguards patrolling the border ...', 'Illustrative photo.') are captions or teasers, not the event's setting."""
     return next((i for i, info in enumerate(infos) if not info.sent.heading
-                 and (any(c.violent for c in info.cues) or (info.dates and info.counts))), 0)
+                 and (any(c.kind in STORY_KINDS for c in info.cues) or (info.dates and info.counts))), 0)
+
+
+# what happens in a story ('a known drug corridor for opium and heroin' in a caption is not a report of anything)
+STORY_KINDS = frozenset({"armed_clash", "attack", "remote_violence", "security_operation"})

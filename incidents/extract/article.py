@@ -61,6 +61,13 @@ class Article:
         except ValueError:
             return None
 
+    @property
+    def published_month(self) -> tuple[int, int] | None:
+        """(year, month) of a publication date given only to the month ('published: 2021-05'), else of the full date."""
+        value = (self.meta.get("published") or self.meta.get("date") or "").strip()
+        m = re.match(r"(\d{4})-(\d{2})(?:$|-)", value)
+        return (int(m[1]), int(m[2])) if m and 1 <= int(m[2]) <= 12 else None
+
     def body_sentences(self) -> list[Sentence]:
         return [s for s in self.sentences if not s.heading]
 
@@ -117,6 +124,9 @@ def find_debris(text: str, start: int, rules: R.Rules) -> list[tuple[int, int, s
     return sorted(spans)
 
 
+MAX_SENTENCE = 1200  # characters: a longer "sentence" is cut at a clause or word boundary (no real one is this long)
+_CUT = re.compile(r"[;,:—–)]\s|\s")
+
 _BOUNDARY = re.compile(r"""([.!?…]+)(["'”’»)\]]*)(\s+)(?=["'“‘«(\[]?[A-ZА-ЯЁ0-9])""")
 _LINE = re.compile(r"\n")
 
@@ -124,7 +134,9 @@ _LINE = re.compile(r"\n")
 def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Sentence spans in text[start:end]: a regex splitter that respects abbreviations, initials and decimals.
 
-    Line breaks always end a sentence (articles put headings and paragraphs on their own lines).
+    Line breaks always end a sentence (articles put headings and paragraphs on their own lines). A span longer than
+    MAX_SENTENCE characters is cut into pieces (see _capped), so the work per sentence is bounded and a megabyte of
+    text without punctuation takes linear time.
     """
     out: list[tuple[int, int]] = []
     for line in re.finditer(r"[^\n]+", text[start:end]):
@@ -138,11 +150,28 @@ def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
                 continue
             cut = m.start() + len(m.group(1)) + len(m.group(2))
             if text[seg_start:cut].strip():
-                out.append(_trim(text, seg_start, cut))
+                out += _capped(text, *_trim(text, seg_start, cut))
             seg_start = m.end()
         if text[seg_start:le].strip():
-            out.append(_trim(text, seg_start, le))
+            out += _capped(text, *_trim(text, seg_start, le))
     return out
+
+
+def _capped(text: str, s: int, e: int) -> list[tuple[int, int]]:
+    """(s, e) cut into pieces of at most MAX_SENTENCE characters, each ending after a clause mark or a space in its
+    last third when there is one."""
+    out = []
+    while e - s > MAX_SENTENCE:
+        cut = s + MAX_SENTENCE
+        last = None
+        for m in _CUT.finditer(text, s + 2 * MAX_SENTENCE // 3, cut):
+            last = m
+        if last is not None:
+            cut = last.end()
+        out.append(_trim(text, s, cut))
+        s = cut
+    out.append(_trim(text, s, e))
+    return [(a, b) for a, b in out if b > a]
 
 
 def _trim(text: str, s: int, e: int) -> tuple[int, int]:

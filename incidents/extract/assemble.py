@@ -8,14 +8,15 @@ from __future__ import annotations
 
 from . import classify as C
 from . import rules as R
-from .analyse import analyse, article_countries, reference_date
+from .analyse import add_ner_places, analyse, article_countries, reference_date
 from .article import Article
 from .tolls import choose_counts
 from .fields import COLUMNS, EXTRA_COLUMNS, EXTRACTOR_VERSION, to_row
 from .merge import merge_compatible, merge_mentions
-from .mentions import Mention, find_mentions, outside_region
+from .mentions import Mention, find_mentions
+from .scope import outside_region
 from .setting import (apply, article_place_fallback, choose_date, choose_place, forward_setting, inherit_setting,
-                      lead_date_fallback, strategic_place)
+                      lead_date_fallback, same_place, strategic_place)
 
 __all__ = ["COLUMNS", "EXTRA_COLUMNS", "EXTRACTOR_VERSION", "build_rows"]
 
@@ -32,22 +33,29 @@ def build_rows(art: Article, rules: R.Rules | None = None) -> list[dict]:
     for m in mentions:
         m.resolved, m.date_mention = choose_date(m, art, ref)
         m.place, m.border = choose_place(m, rules)
+        if m.place is None and lang == "ru" and add_ner_places(m.infos[0], rules):
+            m.place, m.border = choose_place(m, rules)  # «на участке Росровут района Деваштич»: natasha's spans
         if m.group == "violent":
             apply(m, inherit_setting(m, infos, mentions, art, ref, rules))
             apply(m, forward_setting(m, infos, mentions, art, ref, rules))
+            apply(m, same_place(m, mentions, lang, rules))
         m.event_type, m.type_reason = _event_type(m, lang, rules)
     # 2. the same event told again
-    mentions = merge_mentions(mentions, lang, rules)
+    mentions = merge_mentions(mentions, lang, rules, art.published)
     # 3. what is still missing, from the rest of the article
     for m in mentions:
         if m.group == "violent":
             apply(m, lead_date_fallback(m, infos, art))
             apply(m, article_place_fallback(m, infos, dominant, mentions, rules))
         else:
+            if m.k < 2 and not m.resolved.known:  # 'Uzbekistan closed the border ... the ministry said on Monday'
+                apply(m, forward_setting(m, infos, mentions, art, ref, rules))
             apply(m, strategic_place(m, infos, mentions, rules))
     # 4. scope, and one event told twice (now that dates and places are complete)
     mentions = [m for m in mentions if not (m.group == "violent" and outside_region(m, article_border, rules))]
-    mentions = merge_compatible(mentions, lang, rules)
+    mentions = merge_compatible(mentions, lang, rules, art.published)
+    for m in mentions:  # the merged event's type, from all its tellings' cues and actors
+        m.event_type, m.type_reason = _event_type(m, lang, rules)
     return [to_row(art, m, dominant, article_border, rules) for m in mentions]
 
 

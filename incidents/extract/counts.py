@@ -12,6 +12,10 @@ BEFORE_BREAK = re.compile(r",|\band\b|\bи\b|\bwhile\b", re.I)
 CONJ_TAIL = re.compile(r"(?:,|\band\b|\bи\b|\bas well as\b)\s*$", re.I)
 WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*", re.UNICODE)
 AFTER_GAP_WORDS, BEFORE_GAP_WORDS = 6, 3
+# Plausibility: one border incident's toll above this is not taken from digits ('10,000 numbers' is a list or a
+# total, not a toll). Number words in the tables stop at fifty, so a figure above it is never read from words.
+PLAUSIBLE_TOLL = 500
+MAX_COUNTS_PER_SENTENCE = 8  # more casualty figures than this in one sentence: a list or a table, not one toll
 PASSIVE_GAP_WORDS = 12  # 'Four gunmen who crossed from Afghanistan into Tajikistan were killed'
 
 
@@ -36,6 +40,11 @@ class Count:
     end: int
     text: str
     total: bool = False  # the sentence gives a total over several incidents
+    implausible: bool = False  # above PLAUSIBLE_TOLL, or one of too many figures in a sentence: never a toll
+
+    @property
+    def usable(self) -> bool:
+        return not self.implausible
 
 
 def find_numbers(text: str, lang: str, skip: list[tuple[int, int]] = (), rules: R.Rules | None = None) -> list[Number]:
@@ -61,10 +70,29 @@ def find_numbers(text: str, lang: str, skip: list[tuple[int, int]] = (), rules: 
             value = rules.number_words[lang][m["word"].casefold()]
         if unit and unit.match(re.sub(r"^[\s-]+", "", text[e:e + 30], count=1)):
             continue
-        if m["word"] and m["word"].casefold() in ("a", "an") and not _singular_casualty(text[e:e + 60]):
+        if re.search(r"\b(?:no|not|ни)\s*$", text[max(0, s - 5):s], re.I):
+            continue  # 'no one was wounded', «ни один»: nobody, not one
+        if m["word"] and m["word"].casefold() in ("a", "an", "another") and not _singular_casualty(text[e:e + 60]) \
+                and not CASUALTY_VERB_BEFORE.search(text[max(0, s - 20):s]):
             continue
         out.append(Number(s, e, value, m.group(0)))
+    return _compounds(text, out)
+
+
+def _compounds(text: str, numbers: list[Number]) -> list[Number]:
+    """'twenty-four', «двадцать четыре»: a tens word and a unit word written together are one number."""
+    out: list[Number] = []
+    for n in numbers:
+        last = out[-1] if out else None
+        if last and last.value % 10 == 0 and 20 <= last.value <= 90 and 0 < n.value < 10 and not last.text[:1].isdigit() \
+                and not n.text[:1].isdigit() and re.fullmatch(r"[-\s]", text[last.end:n.start]):
+            out[-1] = Number(last.start, n.end, last.value + n.value, text[last.start:n.end])
+        else:
+            out.append(n)
     return out
+
+
+CASUALTY_VERB_BEFORE = re.compile(r"\b(?:killed|killing|shot dead|shot|wounded|wounding|injured|injuring|lost|losing)\s+$", re.I)
 
 
 def _singular_casualty(tail: str) -> bool:
@@ -111,7 +139,8 @@ def find_counts(text: str, lang: str, offset: int = 0, skip: list[tuple[int, int
                 if _blocked(gap) or len(WORD.findall(gap)) > limit:
                     continue
                 dist = len(gap)
-                if best is None or dist < best[0]:
+                # at one distance the longer cue is the more specific ('ранения, несовместимые с жизнью' over 'ранения')
+                if best is None or dist < best[0] or (dist == best[0] and m.end() - m.start() > best[3] - best[2]):
                     best = (dist, c.kind, m.start(), m.end(), "after")
             else:
                 window_start = max(0, n.start - 80)
@@ -131,12 +160,45 @@ def find_counts(text: str, lang: str, offset: int = 0, skip: list[tuple[int, int
                     best = (dist, c.kind, last.start(), last.end(), "before")
         if best:
             assigned[i] = (best[1], best[2], best[3], best[4])
+    for i in range(1, len(numbers)):
+        # 'погибли 36 граждан Киргизии и 19 жителей Таджикистана': a cue before a list counts every number in it
+        prev = assigned.get(i - 1)
+        if i not in assigned and prev and prev[3] == "before" and LIST_GAP.fullmatch(text, numbers[i - 1].end, numbers[i].start):
+            assigned[i] = prev
+    assigned = {i: a for i, a in assigned.items() if not _negated_cue(text, a[1], a[2])}
     out = []
+    for kind in ("killed", "injured"):
+        # 'X was also killed', «погиб солдат»: one person for each singular verb, when no number is given
+        pat = rules.count_markers.get(f"singular_{kind}", {}).get(lang)
+        if pat is None or any(k == kind for k, *_ in assigned.values()):
+            continue
+        for m in pat.finditer(text):
+            if not _negated(text, m.start()):
+                out.append(Count(kind, 1, m.start() + offset, m.end() + offset, m.group(0), total))
+    listed = len(assigned) > MAX_COUNTS_PER_SENTENCE
     for i, (kind, cs, ce, _side) in sorted(assigned.items()):
         n = numbers[i]
         s, e = min(n.start, cs), max(n.end, ce)
-        out.append(Count(kind, n.value, s + offset, e + offset, text[s:e], total))
+        out.append(Count(kind, n.value, s + offset, e + offset, text[s:e], total,
+                         implausible=listed or n.value > PLAUSIBLE_TOLL))
     return out
+
+
+LIST_GAP = re.compile(r"\s*[^\W\d]+(?:\s+[^\W\d]+){0,3}\s*(?:,\s*(?:and\s+|и\s+|а\s+также\s+|as\s+well\s+as\s+)?"
+                      r"|\s+(?:and|и|а\s+также|as\s+well\s+as)\s+)", re.I)
+NEGATED_AFTER = re.compile(r"\s*(?:не\s+было|нет\b|не\s+зафиксирован\w*|не\s+поступал\w*)", re.I)
+NEGATED_BEFORE = re.compile(r"(?:\bno|\bбез|\bни\s+одн\w+)\s+(?:human\s+|человеческ\w+\s+)?$", re.I)
+
+
+def _negated_cue(text: str, start: int, end: int) -> bool:
+    """«четыре дома, жертв не было», 'no casualties': the casualty word is negated, so the number is not a toll."""
+    return bool(NEGATED_AFTER.match(text, end)) or bool(NEGATED_BEFORE.search(text[max(0, start - 20):start]))
+
+
+def _negated(text: str, pos: int) -> bool:
+    """'nobody was killed', «никто не погиб»: a negation just before the verb."""
+    return bool(re.search(r"(?:\bno\s*(?:one|body)|\bnobody|\bnot|\bне|\bникто\s+не|\bни\s+один\w*)\s+(?:\w+\s+)?$",
+                          text[max(0, pos - 25):pos], re.I))
 
 
 def combine(counts: list[Count], kind: str) -> int | None:
@@ -148,6 +210,8 @@ def combine(counts: list[Count], kind: str) -> int | None:
         return values[0]
     biggest = max(values)
     rest = sum(values) - biggest
+    if len(values) == 2 and values[0] == values[1]:
+        return sum(values)  # 'killed a militant and lost an officer', 'two guards and two militants'
     return biggest if rest == biggest or rest == 0 else sum(values)
 
 

@@ -37,6 +37,7 @@ class DateMention:
     offset: int = 0
     weekday: int | None = None
     future: bool = False  # announced ahead ('will sign on Wednesday'): resolves forward from the publication date
+    report: bool = False  # the day of a report ('the ministry said on Monday'), not of the event
 
 
 @dataclass(frozen=True)
@@ -62,11 +63,15 @@ def _patterns(rules: R.Rules, lang: str) -> list[tuple[str, re.Pattern]]:
     W = _alt(w for w, _ in rules.weekdays.get(lang, []))
     REL = _alt(re.escape(p) for p, _, _ in rules.relative.get(lang, []))
     B, E = r"(?<![\w])", r"(?![\w])"
+    NW = _alt(re.escape(w) for w in rules.number_words.get(lang, {}) if len(w) > 2)
     if lang == "ru":
+        WD = rf"(?:(?:в|во)\s+(?P<wd>{W}),?\s+)?"
         Y = r"(?:\s+(?P<year>\d{4})\s*(?:года|году|г\.)?)?"
         pats = [
             ("night", rf"{B}в\s+ночь\s+(?:с\s+(?P<day2>\d{{1,2}})\s+)?на\s+(?P<day>\d{{1,2}})(?:-?го)?\s+(?P<month>{M}){Y}"),
-            ("day", rf"{B}(?P<day>\d{{1,2}})(?:\s*[-–]\s*(?P<day2>\d{{1,2}}))?\s+(?P<month>{M}){E}{Y}"),
+            ("day", rf"{B}(?:с|со)\s+(?P<day>\d{{1,2}})\s+(?:по|до)\s+(?P<day2>\d{{1,2}})\s+(?P<month>{M}){E}{Y}"),
+            ("day", rf"{B}{WD}(?P<day>\d{{1,2}})(?:\s*(?P<conj>[-–]|и)\s*(?P<day2>\d{{1,2}}))?\s+(?P<month>{M}){E}{Y}"),
+            ("ago", rf"{B}(?P<n>\d{{1,2}}|{NW})\s+(?P<unit>дн[яей]|день|недел[июь]|месяц\w*)\s+(?:тому\s+)?назад{E}"),
             ("part", rf"{B}(?P<part>{P})\s+(?P<month>{M}){E}{Y}"),
             ("month", rf"{B}(?:в|во|с|до|к)\s+(?P<month>{M}){E}{Y}"),
             ("year", rf"{B}(?:в|с|до|к)\s+(?P<year>(?:19|20)\d{{2}})\s*(?:году|года|г\.){E}"),
@@ -76,12 +81,14 @@ def _patterns(rules: R.Rules, lang: str) -> list[tuple[str, re.Pattern]]:
             ("day", rf"{B}(?P<day>\d{{1,2}})\.(?P<mm>\d{{1,2}})\.(?P<year>\d{{4}}){E}"),
         ]
     else:
+        WD = rf"(?:(?:on\s+)?(?P<wd>{W}),?\s*\(?\s*)?"
         Y = r"(?:,?\s+(?P<year>\d{4}))?"
         ORD = r"(?:st|nd|rd|th)?"
         pats = [
             ("night", rf"{B}(?:the\s+)?night\s+of\s+(?:(?P<month>{M})\.?\s+(?P<day>\d{{1,2}}){ORD}|(?P<dayb>\d{{1,2}}){ORD}\s+(?:of\s+)?(?P<monthb>{M}))(?:\s*(?:-|–|to|and)\s*(?P<day2>\d{{1,2}}))?{Y}"),
-            ("day", rf"{B}(?P<month>{M})\.?\s+(?P<day>\d{{1,2}}){ORD}(?!\d)(?:\s*(?:-|–)\s*(?P<day2>\d{{1,2}}))?{Y}{E}"),
-            ("day", rf"{B}(?P<day>\d{{1,2}}){ORD}(?:\s*(?:-|–|to|and)\s*(?P<day2>\d{{1,2}}){ORD})?\s+(?:of\s+)?(?P<month>{M})\.?{E}{Y}"),
+            ("day", rf"{B}{WD}(?P<month>{M})\.?\s+(?P<day>\d{{1,2}}){ORD}(?!\d)(?:\s*(?P<conj>-|–|to|and)\s*(?:the\s+)?(?P<day2>\d{{1,2}}){ORD}(?!\d))?{Y}{E}"),
+            ("day", rf"{B}{WD}(?:the\s+)?(?P<day>\d{{1,2}}){ORD}(?:\s*(?P<conj>-|–|to|and)\s*(?:the\s+)?(?P<day2>\d{{1,2}}){ORD})?\s+(?:of\s+)?(?P<month>{M})\.?{E}{Y}"),
+            ("ago", rf"{B}(?P<n>\d{{1,2}}|{NW})\s+(?P<unit>days?|weeks?|months?)\s+ago{E}"),
             ("part", rf"{B}(?P<part>{P})[\s-]+(?:of\s+)?(?P<month>{M}){E}{Y}"),
             ("month", rf"{B}(?P<month>{M})\s+(?P<year>\d{{4}}){E}"),
             ("month", rf"{B}(?:in|during|since|until|by|early|late)\s+(?P<month>{M}){E}(?!\s+\d)"),
@@ -109,22 +116,40 @@ def find_dates(text: str, lang: str, offset: int = 0, rules: R.Rules | None = No
     has_numbers = bool(_QUICK.search(text)) or bool(rules.month_re.get(lang) and rules.month_re[lang].search(text))
     future = rules.future_markers.get(lang)
     for kind, pat in _patterns(rules, lang):
-        if not has_numbers and kind not in ("weekday", "relative"):
+        if not has_numbers and kind not in ("weekday", "relative", "ago"):
             continue
         for m in pat.finditer(text):
             s, e = m.span()
             if any(s < te and ts < e for ts, te in taken):
                 continue
             g = m.groupdict()
-            mention = _mention(kind, m, g, lang, rules, s + offset, e + offset)
-            if mention is None:
+            got = _mention(kind, m, g, lang, rules, s + offset, e + offset)
+            if got is None:
                 continue
             taken.append((s, e))
-            if mention.kind in ("day", "weekday", "part", "month") and future is not None \
-                    and future.search(text[max(0, s - 80):s].split(".")[-1]):
-                mention = replace(mention, future=True)
-            found.append(mention)
+            report = _reported(text, s, e, lang, rules)
+            for mention in (got if isinstance(got, list) else [got]):
+                if mention.kind in ("day", "weekday", "part", "month") and future is not None \
+                        and future.search(text[max(0, s - 80):s].split(".")[-1]):
+                    mention = replace(mention, future=True)
+                if report and mention.kind in ("day", "weekday", "relative"):
+                    mention = replace(mention, report=True)
+                found.append(mention)
     return sorted(found, key=lambda d: d.start)
+
+
+def _reported(text: str, s: int, e: int, lang: str, rules: R.Rules) -> bool:
+    """Is the date at text[s:e] the day something was said or reported (report_markers)?"""
+    before = rules.report_markers.get("before", {}).get(lang)
+    after = rules.report_markers.get("after", {}).get(lang)
+    return bool((before is not None and before.search(text[max(0, s - 60):s]))
+                or (after is not None and after.match(text, e, min(len(text), e + 60))))
+
+
+def _weekday(word: str | None, lang: str, rules: R.Rules) -> int | None:
+    if not word:
+        return None
+    return next((n for w, n in rules.weekdays.get(lang, []) if w.casefold() == word.casefold()), None)
 
 
 def _int(v):
@@ -141,7 +166,20 @@ def _mention(kind, m, g, lang, rules, s, e) -> DateMention | None:
         day = _int(g.get("dd")) or _int(g.get("day")) or _int(g.get("dayb"))
         if not month or not day or not 1 <= day <= 31:
             return None
-        return DateMention(s, e, text, kind, lang, _int(g.get("year")), month, day, _int(g.get("day2")))
+        wd = _weekday(g.get("wd"), lang, rules)
+        day2 = _int(g.get("day2"))
+        if day2 and (g.get("conj") or "").casefold() in ("and", "и"):
+            # 'on the 3rd and 7th of January': two dates, not a range
+            s2 = s + m.start("day2") - m.start()
+            return [DateMention(s, e, text, kind, lang, _int(g.get("year")), month, day, None, weekday=wd),
+                    DateMention(s2, e, text[s2 - s:], kind, lang, _int(g.get("year")), month, day2)]
+        return DateMention(s, e, text, kind, lang, _int(g.get("year")), month, day, day2, weekday=wd)
+    if kind == "ago":
+        n = g["n"]
+        value = int(n) if n.isdigit() else rules.number_words.get(lang, {}).get(n.casefold())
+        unit = g["unit"].casefold()
+        unit = "day" if unit[:1] in ("d", "д") else "week" if unit[:1] in ("w", "н") else "month"
+        return DateMention(s, e, text, "relative", lang, unit=unit, offset=-(value or 0)) if value else None
     if kind == "part":
         part = next((rng for p, rng in rules.parts.get(lang, []) if p.casefold() == g["part"].casefold().rstrip("-")
                      or p.casefold().rstrip("-") == g["part"].casefold().rstrip("-")), None)
@@ -154,8 +192,7 @@ def _mention(kind, m, g, lang, rules, s, e) -> DateMention | None:
         digits = re.search(r"(\d{4})", text)
         return DateMention(s, e, text, kind, lang, int(digits.group(1)) if digits else None)
     if kind == "weekday":
-        wd = next((n for w, n in rules.weekdays.get(lang, []) if w.casefold() == g["weekday"].casefold()), None)
-        return DateMention(s, e, text, kind, lang, weekday=wd)
+        return DateMention(s, e, text, kind, lang, weekday=_weekday(g["weekday"], lang, rules))
     if kind == "relative":
         for phrase, unit, off in rules.relative.get(lang, []):
             if phrase.casefold() == g["rel"].casefold():
@@ -192,6 +229,27 @@ def _year_for(month: int, day: int, published: date | None, ref_year: int | None
     return None, ""
 
 
+YEARS_BACK = 12  # how far back a weekday + day + month may place an undated article's event
+
+
+def _year_of_weekday(month: int, day: int, weekday: int, ref_year: int | None) -> tuple[int, str] | None:
+    """'Saturday, October 24' with no year and no publication date: the year in which that day is that weekday,
+    nearest the article's other dates (else the most recent such year up to today)."""
+    if ref_year:
+        years = [ref_year, ref_year - 1, ref_year + 1]
+    else:
+        this = date.today().year
+        years = list(range(this, this - YEARS_BACK, -1))
+    for y in years:
+        try:
+            when = date(y, month, day)
+        except ValueError:
+            continue
+        if when.weekday() == weekday and (ref_year or when <= date.today()):
+            return y, f"year inferred from the weekday ({when:%A})"
+    return None
+
+
 def resolve(d: DateMention, published: date | None, ref_year: int | None = None) -> Resolved:
     """Turn a mention into (event_date, end_date, precision). Unanchored relative dates stay unknown."""
     try:
@@ -203,6 +261,8 @@ def resolve(d: DateMention, published: date | None, ref_year: int | None = None)
 def _resolve(d: DateMention, published: date | None, ref_year: int | None) -> Resolved:
     if d.kind in ("day", "night"):
         year, note = (d.year, "") if d.year else _year_for(d.month, d.day, published, ref_year, d.future)
+        if not d.year and published is None and d.weekday is not None:
+            year, note = _year_of_weekday(d.month, d.day, d.weekday, ref_year) or (year, note)
         if year is None:
             return Resolved(None, None, UNKNOWN, f"{d.text!r} has no year and the article has no publication date")
         parsed = None
@@ -224,7 +284,8 @@ def _resolve(d: DateMention, published: date | None, ref_year: int | None) -> Re
         if year is None or not d.month:
             return Resolved(None, None, UNKNOWN, f"{d.text!r} has no year and the article has no publication date")
         lo, hi = d.part or (1, 31)
-        return Resolved(date(year, d.month, lo), date(year, d.month, min(hi, _month_end(year, d.month))), "month", note)
+        # 'early / mid / late January': the matching third (or half) of the month, as a week-precision window
+        return Resolved(date(year, d.month, lo), date(year, d.month, min(hi, _month_end(year, d.month))), "week", note)
     if d.kind == "month":
         year, note = (d.year, "") if d.year else _year_for(d.month, 1, published, ref_year, d.future)
         if year is None or not d.month:

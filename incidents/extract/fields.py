@@ -17,7 +17,8 @@ from .counts import Count
 from .tolls import choose_counts
 from .mentions import Mention
 
-EXTRACTOR_VERSION = "extract-1.0"
+EXTRACTOR_VERSION = "extract-2.0"
+IMPLAUSIBLE_CONFIDENCE = 0.2  # a row whose text gives implausible casualty figures
 
 # The candidates table is declared in the schema (incidents columns, then provenance, evidence, review).
 COLUMNS = tuple(S.CANDIDATES.names)
@@ -54,6 +55,8 @@ def to_row(art: Article, m: Mention, dominant: str, article_border: str, rules: 
     if len(kinds - {"attack"}) > 1:
         reasons.append("several event-type cues: " + ", ".join(sorted(kinds)))
     conf = confidence(r.precision, where.geo_precision, killed, injured, m.cues)
+    if "implausible" in total_note:
+        conf = min(conf, IMPLAUSIBLE_CONFIDENCE)
     if conf < 0.5:
         reasons.append(f"low confidence ({conf})")
     spans = (where.spans + date_spans + [f"killed={c.start}:{c.end}" for c in kc]
@@ -140,7 +143,10 @@ def _where(art: Article, m: Mention, acts: list[C.ActorHit], dominant: str, arti
             location = re.sub(r"^.*?\b(?:border|frontier)\b", label, border.text, count=1, flags=re.I)
         else:
             location = border.text
-        country = border.country or _actor_country(acts, rules) or dominant
+        territory = [p for i in m.infos for p in i.places if p.feature_code == "PCLI" and p.in_region and p.eventive
+                     and p.locative] or _article_territory(art, m, rules)
+        # 'on the territory of Uzbekistan', «на территории Узбекистана» names the side of the border
+        country = border.country or (territory[0].country if territory else "") or _actor_country(acts, rules) or dominant
         return Where(country, border_code, "border_area", art.text[border.start:border.end], location=location,
                      spans=[f"place={border.start}:{border.end}"], reasons=["place known only as the border"])
     countries = [p for i in m.infos for p in i.places if p.feature_code == "PCLI" and p.in_region and p.eventive]
@@ -160,6 +166,18 @@ def _when(art: Article, m: Mention) -> tuple[str, list[str], list[str]]:
         noted = r.note and ("inferred" in r.note or "relative" in r.note or "before publication" in r.note)
         return dm.text, spans, [f"date: {r.note}"] if noted else []
     return dm.text if dm else "", spans, [f"date unknown: {r.note}"]
+
+
+TERRITORY = re.compile(r"(?:territory\s+of|\bterritori\w*|территори\w+)\s+$", re.I)
+
+
+def _article_territory(art: Article, m: Mention, rules: R.Rules) -> list:
+    """'on the territory of Uzbekistan' said of the event in a nearby sentence of the article («15 августа на территории
+    Узбекистана ... были обнаружены»): that country, when the article names one country so."""
+    near = art.body_sentences()[max(0, m.k - 2): m.k + 8] if m.k >= 0 else []
+    got = [p for s in near for p in P.find_places(s.text, s.start, rules=rules)
+           if p.feature_code == "PCLI" and p.in_region and TERRITORY.search(art.text[max(0, p.start - 30):p.start])]
+    return got if len({p.country for p in got}) == 1 else []
 
 
 def confidence(precision: str, geo_precision: str, killed: int | None, injured: int | None, cues) -> float:

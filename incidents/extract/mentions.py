@@ -1,13 +1,12 @@
-"""Event mentions: which sentences report a specific event, the sentences that carry it on, and scope filters.
+"""Event mentions: which sentences report a specific event, how each is anchored, and the sentences that carry it on.
 
-Scope: background history, events outside the region, tallies over several incidents.
-"""
+A mention is anchored by its own date, toll or named victims, by the sentences that set it (before) or complete it
+(after), by a violent title, or by the lead; casualty phrases stand in as cues. Scope filters live in scope.py."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 from . import classify as C
 from . import counts as N
@@ -16,13 +15,14 @@ from . import places as P
 from . import rules as R
 from .analyse import SentInfo
 from .article import Article
+from .scope import (EXERCISE, SECURITY_KINDS_RE, _framed_report, _generic, _historic_cue,  # noqa: F401 - is_history
+                    _security_content, is_history, out_of_scope)
 
-HISTORY_YEARS = 2  # an event dated this long before the article's reference date is background history
 SETTING_BACK = 2  # sentences before an event that may give its date and place ('On 29 January five men crossed ...')
 CONTINUE_SENTENCES = 3  # sentences after a violent event's sentence that may carry it on
-HISTORIC_CUE = re.compile(r"(?<!\d)((?:1[89]|20)\d\d)\s*(?:-?year-old\s+)?$")
-
-
+STRATEGIC_LEAD = 4  # body sentences in which an undated security development (mobilisation, closure) is news
+TITLE_LEAD = 6  # body sentences in which a violent title's event may be told without a date or a toll
+MAX_NOTED = 20  # events a total over several incidents is noted on
 @dataclass
 class Mention:
     """One event as the article tells it. Found here; its date, place and type are filled in by the steps of
@@ -53,29 +53,22 @@ class Mention:
         return max(i.sent.end for i in self.infos)
 
 
-def is_history(d: D.DateMention, ref: date | None) -> bool:
-    """Is this date background history (a decade, or more than HISTORY_YEARS before the reference date)?"""
-    if d.kind == "decade":
-        return True
-    r = D.resolve(d, None, ref.year if ref else None)
-    if not r.known:
-        return False
-    end = r.end_date or r.event_date
-    if ref is None:
-        return d.kind == "year"
-    return end < ref - timedelta(days=365 * HISTORY_YEARS)
-
-
 def find_mentions(art: Article, infos: list[SentInfo], ref: date | None, rules: R.Rules) -> list[Mention]:
     """The article's event mentions, in order: one per sentence and group (violent, strategic) that reports a
     specific event, with the sentences that carry it on; out-of-scope ones and tallies are left out."""
     lang = art.language
     mentions: list[Mention] = []
     consumed: set[tuple[int, str]] = set()
+    # the title reports violence ('Shootout on the border'): the first telling of violence in the lead is that event
+    title = art.meta.get("title", "")
+    # an article about an exercise tells simulated fighting ('mobile groups engaged the notional militants')
+    exercise = bool(EXERCISE.search(" ".join([title] + [i.sent.text for i in infos[:2]])))
+    headline = any(c.kind in EVENT_KINDS for c in C.find_cues(title, lang, 0, rules)) and not R.search(rules.denial, lang, title)
     for k, info in enumerate(infos):
-        if not info.cues:
+        cues = info.cues or _casualty_cues(info)
+        if not cues:
             continue
-        groups = {"violent": [c for c in info.cues if c.violent], "strategic": [c for c in info.cues if not c.violent]}
+        groups = {"violent": [c for c in cues if c.violent], "strategic": [c for c in cues if not c.violent]}
         owner = _date_owners(info, groups)
         if groups["strategic"]:
             groups["strategic"] = [c for c in groups["strategic"] if not _historic_cue(info, c, ref)]
@@ -88,13 +81,26 @@ def find_mentions(art: Article, infos: list[SentInfo], ref: date | None, rules: 
                         prior=bool(R.search(rules.prior_markers, lang, info.sent.text)))
             # a lead sentence that reports violence is about the violence ('battles ... despite ceasefire agreement')
             lead = k == 0 and not (group == "strategic" and groups["violent"])
-            if not anchored(m, info, lead, lang, ref, rules) and not (violent and _set_before(infos, k, ref)):
+            if not info.cues:
+                m.prior = False  # «Ранее ... сообщал о 24 погибших»: an earlier report of figures, not an earlier event
+            if violent and not m.dates and _after_tally(infos, k, lang, rules):
+                continue  # '22 skirmishes this year. Twelve trespassers have been killed': the tally goes on
+            violence_near = any(c.violent for i in infos[:STRATEGIC_LEAD + 2] for c in i.cues)
+            if not anchored(m, info, lead, lang, ref, rules, violence_near) and not (
+                    violent and not _modal(m, info, lang, rules) and (
+                        _set_before(infos, k, ref) or (_eventive(m) and _set_after(infos, k, ref, lang, rules))
+                        or (headline and _eventive(m) and not any(o.group == "violent" for o in mentions)
+                            and k < TITLE_LEAD))):
                 continue
+            if violent and (R.search(rules.denial, lang, info.sent.text)
+                            or (exercise and not any(not c.total for c in m.counts))):
+                continue  # «информация ... о якобы ракетном обстреле ... не соответствует действительности»
             if violent:
                 following = continuation(infos, k, lang, consumed, rules)
                 consumed.update((j, "violent") for j in following)
                 m = _carried_on(m, [infos[j] for j in following])
-            if out_of_scope(m, ref, lang, rules):
+            if out_of_scope(m, ref, lang, rules) or (violent and _generic(m, info, lang, ref, rules)) \
+                    or (not violent and (not _security_content(m, infos, art, lang, rules) or _framed_report(m))):
                 continue
             mentions.append(m)
     return _drop_total_summaries(mentions, lang, rules)
@@ -114,16 +120,6 @@ def _nearest(cue_spans: list[tuple[int, int]], span: tuple[int, int]) -> int:
     return min(range(len(cue_spans)), key=lambda k: dist(cue_spans[k], span))
 
 
-def _historic_cue(info: SentInfo, cue: C.CueHit, ref: date | None) -> bool:
-    """'a 1973 treaty', 'the 2021 agreement': a strategic noun dated by a past year is background, not news."""
-    before = info.sent.text[max(0, cue.start - info.sent.start - 12): cue.start - info.sent.start]
-    m = HISTORIC_CUE.search(before)
-    after = info.sent.text[cue.end - info.sent.start: cue.end - info.sent.start + 14]
-    m2 = re.match(r"\s+(?:of\s+)?((?:1[89]|20)\d\d)\b", after)
-    year = int((m or m2).group(1)) if (m or m2) else None
-    return year is not None and (ref is None or year < ref.year - 1)
-
-
 def _drop_total_summaries(mentions: list[Mention], lang: str, rules: R.Rules) -> list[Mention]:
     """A sentence that sums up several incidents ('In total, five were killed in the two attacks') is not an
     incident of its own when the article reports the incidents themselves; its figures become a review note."""
@@ -138,7 +134,7 @@ def _drop_total_summaries(mentions: list[Mention], lang: str, rules: R.Rules) ->
     kept = []
     for m in mentions:
         if is_summary(m):
-            for o in others:
+            for o in others[:MAX_NOTED]:
                 o.reasons.append(f"the article also gives a total over several incidents: {m.infos[0].sent.text.strip()[:160]!r}")
             continue
         kept.append(m)
@@ -149,18 +145,72 @@ def recent_dates(m: Mention, ref: date | None) -> list[D.DateMention]:
     return [d for d in m.dates if not is_history(d, ref)]
 
 
-def anchored(m: Mention, info: SentInfo, lead: bool, lang: str, ref: date | None, rules: R.Rules) -> bool:
+def anchored(m: Mention, info: SentInfo, lead: bool, lang: str, ref: date | None, rules: R.Rules,
+             violence_near: bool = False) -> bool:
     """Is this a report of a specific event rather than analysis? Needs a date, a count, named victims, or the lead."""
     dates = recent_dates(m, ref)
     if m.group == "strategic":
-        return bool(dates) or lead
-    first = min(c.start for c in m.cues)
-    before = info.sent.text[: first - info.sent.start]
-    if R.search(rules.modality, lang, before[-60:]) and not any(d.kind in ("day", "night") for d in dates):
+        # a mobilisation, deployment, closure or exercise in the first paragraphs is news of the day, dated or not
+        # (not the evacuation that follows a clash told in the same article)
+        security = m.k < STRATEGIC_LEAD and any(SECURITY_KINDS_RE.search(c.text) for c in m.cues) \
+            and not violence_near
+        return bool(dates) or lead or security
+    if _modal(m, info, lang, rules) and not any(d.kind in ("day", "night") for d in dates):
         return False
     counts = [c for c in m.counts if not c.total]
     victims = any(a.category == "civilian" and a.canonical != "Civilians" for a in m.actors)
     return bool(dates) or bool(counts) or victims or bool(m.dates and not dates)
+
+
+def _after_tally(infos: list[SentInfo], k: int, lang: str, rules: R.Rules) -> bool:
+    """The sentence before, in the same paragraph, counts many incidents (a total or habitual wording)."""
+    if k == 0 or infos[k - 1].sent.paragraph != infos[k].sent.paragraph:
+        return False
+    before = infos[k - 1].sent.text
+    totals = rules.total_markers.get(lang)
+    return bool((totals is not None and totals.search(before)) or R.search(rules.habitual, lang, before))
+
+
+def _modal(m: Mention, info: SentInfo, lang: str, rules: R.Rules) -> bool:
+    """Hypothetical or future wording before the event's first cue ('could', 'threat of', «может»)."""
+    first = min(c.start for c in m.cues)
+    return bool(R.search(rules.modality, lang, info.sent.text[: first - info.sent.start][-60:]))
+
+
+EVENT_KINDS = frozenset({"armed_clash", "attack", "remote_violence", "security_operation"})
+
+
+def _eventive(m: Mention) -> bool:
+    """Does the mention name something that happened (a clash, an attack, a strike, an arrest), not only a trade or a
+    tension ('smugglers', 'narcotics', 'build-up')?"""
+    return any(c.kind in EVENT_KINDS for c in m.cues)
+
+
+def _casualty_cues(info: SentInfo) -> list[C.CueHit]:
+    """A sentence that reports people killed or wounded ('Two Kyrgyz citizens were shot dead', «погибли трое») without
+    an event word of its own still reports violence: its casualty phrases stand in as cues (kind 'attack', resolved
+    by the victims)."""
+    return [C.CueHit(c.start, c.end, "attack", 1.0, c.text) for c in info.counts if not c.total]
+
+
+def _set_after(infos: list[SentInfo], k: int, ref: date | None, lang: str, rules: R.Rules) -> bool:
+    """'Clashes erupted ... in Badakhshan. The incident occurred on Saturday, October 24': a report whose date or toll
+    comes in the next sentence (same or next paragraph, not an event or an earlier incident of its own)."""
+    for j in (k + 1, k + 2):
+        if j >= len(infos) or infos[j].sent.paragraph - infos[k].sent.paragraph > 1:
+            return False
+        nxt = infos[j]
+        if R.search(rules.prior_markers, lang, nxt.sent.text) or nxt.history:
+            return False
+        # a sentence that tells an event of its own (a strong cue, not 'the incident occurred') dates that event
+        own_event = any(c.violent and c.weight > 1 for c in nxt.cues) and not R.search(rules.anaphora, lang,
+                                                                                      nxt.sent.text.lstrip())
+        if any(d.kind in ("day", "night", "weekday", "relative") and not d.report and not is_history(d, ref)
+               for d in nxt.dates) or any(not c.total for c in nxt.counts):
+            return not own_event
+        if own_event:
+            return False
+    return False
 
 
 def _set_before(infos: list[SentInfo], k: int, ref: date | None) -> bool:
@@ -168,8 +218,10 @@ def _set_before(infos: list[SentInfo], k: int, ref: date | None) -> bool:
     right after a sentence that sets a recent day (and has no event of its own) is a specific event."""
     for j in range(k - 1, max(-1, k - 1 - SETTING_BACK), -1):
         info = infos[j]
-        if any(c.violent for c in info.cues) or infos[k].sent.paragraph - info.sent.paragraph > SETTING_BACK:
+        if infos[k].sent.paragraph - info.sent.paragraph > SETTING_BACK:
             return False
+        if any(c.violent and c.weight > 1 for c in info.cues):
+            return False  # an event of its own ('the incident occurred on ...' only sets this one)
         if any(d.kind in ("day", "night") and not is_history(d, ref) for d in info.dates):
             return True
     return False
@@ -217,49 +269,3 @@ def _carried_on(m: Mention, more: list[SentInfo]) -> Mention:
     return Mention(m.group, infos, cues, dates, counts=counts, actors=actors, reasons=list(m.reasons), k=m.k,
                    prior=m.prior)
 
-
-def _history_spans(info: SentInfo, lang: str, rules: R.Rules) -> list[tuple[int, int]]:
-    pat = rules.history.get(lang)
-    return [(m.start() + info.sent.start, m.end() + info.sent.start) for m in pat.finditer(info.sent.text)] if pat else []
-
-
-def out_of_scope(m: Mention, ref: date | None, lang: str, rules: R.Rules) -> bool:
-    """Background history, or an event placed outside the region (by its own sentence)."""
-    primary = m.infos[0]
-    dates = m.dates
-    if dates and all(is_history(d, ref) for d in dates):
-        return True
-    hist_spans = _history_spans(primary, lang, rules)
-    if any(hs < d.end and d.start < he for hs, he in hist_spans for d in dates):
-        return True
-    if primary.history and not any(d.kind in ("day", "night", "part", "relative", "weekday") and not is_history(d, ref)
-                                   for d in dates):
-        return True
-    local = [p for p in primary.places if p.in_region]
-    specific_local = [p for p in local if p.feature_code != "PCLI"]
-    if primary.out_of_region and not specific_local and not [b for b in primary.borders if b.border]:
-        return True
-    if primary.places and not local and not primary.borders:
-        return True
-    return False
-
-
-def outside_region(m: Mention, article_border: str, rules: R.Rules) -> bool:
-    """Violence on Afghanistan's borders with Iran or Pakistan, or deep inside Afghanistan, is not a Central Asian
-    border incident (the scope_areas table)."""
-    areas = rules.scope_areas
-    out_borders = areas.get("out_border", frozenset())
-    if m.border and m.border.border and m.border.border.casefold() in out_borders:
-        return True
-    p = m.place
-    if p is not None:
-        if p.country.casefold() in areas.get("out_country", frozenset()):
-            return True
-        if p.country == "AFG" and p.admin1 and p.admin1.casefold() not in areas.get("af_borderland", frozenset()):
-            return True
-        return False
-    if m.border and m.border.country and m.border.country.casefold() in areas.get("out_country", frozenset()):
-        return True
-    if m.border is not None and not m.border.border and article_border.casefold() in out_borders:
-        return True
-    return False

@@ -7,22 +7,30 @@ border"); countries named by demonyms.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from .. import schema as S
+from .. import store
+from ..store import geodata
 from ..geo import ALPHA2_TO_3, GENERIC_WORDS, Gazetteer
-from ..geo.gazetteer import Entry, feature_precision, feature_rank
+from ..geo.gazetteer import Entry, feature_precision, feature_rank, strip_generic
 from . import rules as R
+from . import russian
+from .roles import (_country_name, _demonyms_in, _in_province, _inherit_roles, _qualifier,  # noqa: F401
+                    demonym_countries, place_role)
 
 GAP = re.compile(r"[\s\-'’]{1,2}")
 TOKEN = re.compile(r"[^\W\d_]+(?:['’`][^\W\d_]+)?", re.UNICODE)
-DISTRICT_WORDS = frozenset("district districts rayon raion nohiya район района районе районом нохия".split())
+DISTRICT_WORDS = frozenset("district districts rayon raion nohiya район района районе районом нохия уезд уезда уезде "
+                           "уездом".split())
 PROVINCE_WORDS = frozenset("province region oblast viloyat область области областью вилоят".split())
 VILLAGE_WORDS = frozenset("village town city settlement kishlak jamoat село села селе кишлак кишлака кишлаке поселок посёлок город города городе джамоат джамоата".split())
-LOCATIVE = re.compile(r"(?:\b(?:in|near|at|into|outside|around|inside|across|from|of|to|в|во|на|под|возле|около|у|из|близ|вблизи)\s+(?:the\s+)?(?:[\w-]+\s+){0,2})$", re.I)
+LOCATIVE = re.compile(r"(?:\b(?:in|near|at|into|outside|around|inside|across|from|of|to|through|via|в|во|на|под|возле|около|у|из|близ|вблизи|через)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}|\b(?:in|near|at)\s+the\s+[\w-]+\s+(?:city|town|village|district|province|region)\s+of\s+)$", re.I)
 REPORTING = re.compile(r"^\s*(?:said|told|announced|reported|stated|according|—|,\s*(?:said|told|reported))", re.I)
 REGION_COUNTRIES = frozenset({"AFG", "TJK", "KGZ", "UZB", "TKM", "KAZ"})
 SAME_PLACE_KM = 75.0  # two places this close may be where one event happened
+BORDER_PLACES = "border_places.csv"  # crossings, posts and border villages with points (data/geo)
 
 
 @dataclass(frozen=True)
@@ -40,7 +48,8 @@ class Place:
     locative: bool = False
     reporting: bool = False
     how: str = "exact"  # exact | alias | stem | folded | fuzzy
-    role: str = ""  # '' = could be where it happened; origin | other_side | dateline (the place_roles table)
+    role: str = ""  # '' = could be where it happened; origin | other_side | dateline | ... (the place_roles table)
+    alts: tuple[str, ...] = ()  # other countries with a place of this name (Badakhshan: AFG and TJK), when unqualified
 
     @property
     def eventive(self) -> bool:
@@ -58,36 +67,45 @@ class Place:
 
 def index(rules: R.Rules | None = None) -> Gazetteer:
     """The one gazetteer index (incidents.geo) with the rules' spelling tables (built once per spelling)."""
-    return Gazetteer.load((rules or R.load()).spelling)
+    return _index(rules or R.load())
+
+
+@lru_cache(maxsize=8)
+def _index(rules: R.Rules) -> Gazetteer:
+    # Rules hash by identity: the spelling tables are hashed once, not per call
+    base = Gazetteer.load(rules.spelling)
+    extra = tuple(_border_place_aliases(base))
+    if not extra:
+        return base
+    return Gazetteer.load(replace(rules.spelling, aliases=rules.spelling.aliases + extra))
+
+
+def _border_place_aliases(base: Gazetteer) -> list[dict[str, str]]:
+    """The border crossings, posts and villages of data/geo/border_places.csv (read through the store) as located
+    aliases of the one gazetteer index, for the names it does not know yet (Dowang, Khirmanjo post, Sarichashma)."""
+    frame, _ = store.read_table(geodata.geo_file(BORDER_PLACES))
+    if frame is None or frame.empty:
+        return []
+    out = []
+    for row in frame.to_dict("records"):
+        if not str(row.get("latitude", "") or "").strip():
+            continue  # a place the geography team could not locate ('no sourced coordinate')
+        canonical = re.sub(r"\s*\(.*\)$", "", str(row.get("name", ""))).strip()
+        names = [canonical, *str(row.get("alternate_names", "") or "").split("|")]
+        for name in dict.fromkeys(n.strip() for n in names if n and n.strip()):
+            ids, how = base.match(name, False)
+            if ids:
+                continue  # the gazetteer (or the alias table) knows this name, in any spelling: never override it
+            out.append({"alias": name, "canonical": canonical, "country": str(row.get("country_code", "")),
+                        "feature_code": "PPL", "latitude": str(row.get("latitude", "")),
+                        "longitude": str(row.get("longitude", "")), "admin1": str(row.get("admin1", "") or ""),
+                        "note": "border_places.csv"})
+    return out
 
 
 def province_point(country: str, admin1: str, rules: R.Rules | None = None) -> tuple[float, float] | None:
     """The gazetteer point of a province (ADM1), for a district the gazetteer lists without coordinates."""
     return index(rules).province_point(country, admin1) if admin1 else None
-
-
-DATELINE_AFTER = re.compile(r"\s*(?:,|--|—|–|\()")
-DATELINE_MARK = re.compile(r"\s*(?::|--|—)\s")  # 'Dushanbe: Tajikistan has ...', 'DUSHANBE -- Three ...'
-DATELINE_ALONE = re.compile(r"[\s.,:;—–-]*")  # «Москва.» on a line of its own: where the story was filed
-# 'Dushanbe, Dec 25 (Reuters) -', 'Bishkek, 14 June (AKIpress) —', 'Kabul (AP) —'
-DATELINE_FULL = re.compile(r"(?:,\s*[^\W\d_]{3,}\.?\s+\d{1,2}|,\s*\d{1,2}\s+[^\W\d_]{3,}\.?)?(?:,?\s*\d{4})?\s*"
-                           r"(?:\([^()]{1,40}\))?\s*(?:-|--|—|–)\s", re.UNICODE)
-
-
-
-def place_role(text: str, start: int, end: int, rules: R.Rules | None = None) -> str:
-    """'KABUL, Afghanistan (AP) —' at the start of a sentence is a dateline; 'from X', 'the border with X' mark X
-    as where attackers came from / the far side; otherwise ''."""
-    phrase = text[start:end]
-    if not text[:start].strip() and ((phrase.isupper() and len(phrase) > 2 and DATELINE_AFTER.match(text, end))
-                                     or DATELINE_MARK.match(text, end) or DATELINE_ALONE.fullmatch(text, end)
-                                     or DATELINE_FULL.match(text, end)):
-        return "dateline"
-    before = text[max(0, start - 60):start]
-    for pat, role in (rules or R.load()).place_roles:
-        if pat.search(before):
-            return role
-    return ""
 
 
 def find_places(text: str, offset: int = 0, countries: frozenset[str] = frozenset(),
@@ -107,17 +125,22 @@ def find_places(text: str, offset: int = 0, countries: frozenset[str] = frozense
             i += 1
             continue
         maxn = 1
-        while maxn < 4 and i + maxn < len(toks) and (caps[i + maxn] or generic[i + maxn]) \
+        while maxn < 5 and i + maxn < len(toks) and (caps[i + maxn] or generic[i + maxn] or _particle(toks, text, i + maxn)) \
                 and GAP.fullmatch(text, toks[i + maxn - 1][1], toks[i + maxn][0]):
             maxn += 1
         found = None
         for n in range(maxn, 0, -1):
             span = toks[i:i + n]
-            if generic[i + n - 1]:
+            if generic[i + n - 1] or not caps[i + n - 1]:
                 continue
+            if n < maxn and text[span[-1][1]:toks[i + n][0]] == "-":
+                continue  # 'Aral-Baba', 'Kok-Tash': a hyphenated name is one name, never its first half
             phrase = re.sub(r"['’`]s$", "", text[span[0][0]:span[-1][1]])
-            if n == 1 and (phrase.casefold() in stop or any(p.fullmatch(phrase) for p in demonyms)):
+            if n == 1 and (phrase.casefold() in stop or (any(p.fullmatch(phrase) for p in demonyms)
+                                                         and not _country_name(idx, phrase))):
                 continue
+            if any(p.fullmatch(phrase) for p in rules.out_of_region.values()):
+                continue  # «по Москве», 'in Moscow': a namesake village in the gazetteer is not what the text means
             ids, how = idx.match(phrase, allow_fuzzy=False)
             if how not in ("", "exact", "stem") or not ids:
                 exact_ids = () if how not in ("exact", "stem") else ids
@@ -130,6 +153,9 @@ def find_places(text: str, offset: int = 0, countries: frozenset[str] = frozense
             prev = re.search(r"([\w-]+)\s+$", before)
             prev_word = prev.group(1).casefold() if prev else ""
             hint_words = {nxt_word, prev_word}
+            kind_of = re.search(r"([\w-]+)\s+of\s+(?:the\s+)?$", before)  # 'the frontier region of Batken'
+            if kind_of:
+                hint_words.add(kind_of.group(1).casefold())
             if not exact_ids:
                 if not ids and n > 2:
                     continue
@@ -137,28 +163,92 @@ def find_places(text: str, offset: int = 0, countries: frozenset[str] = frozense
                 if not place_context:
                     continue
                 if not ids:
+                    ids, how = _normal_form_match(idx, phrase)
+                if not ids and (i > 0 or hint_words & (DISTRICT_WORDS | PROVINCE_WORDS | VILLAGE_WORDS)):
+                    # fuzzy only on a capitalised name inside the sentence (not its first word, capitalised anyway)
                     ids, how = idx.match(phrase, allow_fuzzy=n <= 2)
                 if not ids:
                     continue
-            entry = _choose(idx, ids, hint_words, countries)
             end = span[-1][1]
             if nxt_word in DISTRICT_WORDS | PROVINCE_WORDS | VILLAGE_WORDS:
                 end = span[-1][1] + nxt.end()
-            lat_ok = entry.latitude is not None
-            in_region = (lat_ok and S.in_region(entry.latitude, entry.longitude)) or entry.country in REGION_COUNTRIES
-            if entry.country not in REGION_COUNTRIES and entry.feature_code == "PCLI":
-                in_region = in_region and entry.country in ("IRN", "PAK")
-            found = Place(span[0][0] + offset, end + offset, text[span[0][0]:end], entry.name, entry.country,
-                          entry.admin1, entry.feature_code, entry.latitude, entry.longitude, bool(in_region),
-                          locative=bool(LOCATIVE.search(before)), reporting=bool(REPORTING.match(text[end:end + 30])),
-                          how=how, role=place_role(text, span[0][0], span[-1][1], rules))
+            found = _make(text, span[0][0], span[-1][1], end, phrase, idx, ids, how, hint_words, countries, offset, rules)
             i += n
             break
         if found:
             out.append(found)
         else:
             i += 1
+    return _inherit_roles(text, _in_province(text, out, idx, offset), offset)
+
+
+def _normal_form_match(idx: Gazetteer, phrase: str) -> tuple[tuple[int, ...], str]:
+    """A Russian phrase looked up by its normal forms («Согдийской области» -> «Согдийская область»)."""
+    if not re.search(r"[А-Яа-яЁё]", phrase):
+        return (), ""
+    for form in russian.normal_forms(phrase):
+        ids, how = idx.match(form, allow_fuzzy=False)
+        if ids and how in ("exact", "stem", "folded"):
+            return ids, "normal"
+    return (), ""
+
+
+def ner_places(text: str, offset: int, known: list[Place], countries: frozenset[str] = frozenset(),
+               rules: R.Rules | None = None) -> list[Place]:
+    """Places in a Russian sentence that natasha's NER tags as locations and the capitalised-name scan missed
+    («на участке Росровут района Деваштич»), looked up as written and by their normal forms."""
+    rules = rules or R.load()
+    idx = index(rules)
+    out = []
+    for s, e in russian.location_spans(text):
+        if any(p.start - offset < e and s < p.end - offset for p in known):
+            continue
+        phrase = strip_generic(text[s:e]) or text[s:e]
+        if any(p.fullmatch(phrase) for p in rules.out_of_region.values()):
+            continue
+        ids, how = idx.match(phrase, allow_fuzzy=False)
+        if not ids or how not in ("exact", "stem", "folded"):
+            ids, how = _normal_form_match(idx, text[s:e])
+        if ids:
+            words = {w.casefold() for w in text[s:e].split()}
+            out.append(_make(text, s, s + len(text[s:e].rstrip()), e, phrase, idx, ids, how or "ner", words, countries,
+                             offset, rules))
     return out
+
+
+def _make(text: str, s: int, name_end: int, end: int, phrase: str, idx: Gazetteer, ids, how: str, hint_words: set[str],
+          countries: frozenset[str], offset: int, rules: R.Rules) -> Place:
+    """The Place for text[s:end] naming gazetteer entries `ids`: its country qualifier, role and context."""
+    entry = _choose(idx, ids, hint_words, countries)
+    span0, span1 = s, name_end
+    qualifier = _qualifier(text, span0, span1, idx, rules)
+    alts: tuple[str, ...] = ()
+    if not qualifier and countries and entry.country not in countries:
+        qualifier = next((c for c in sorted(countries) if c in {e.country for e in idx.lookup(phrase, fuzzy=False)}), "")
+    if qualifier and entry.country != qualifier:
+        # 'Afghanistan's Badakhshan', «афганской провинции Бадахшан», 'Badakhshan province of Afghanistan'
+        entry = next((e for e in idx.lookup(phrase, country=qualifier, fuzzy=False) if e.latitude is not None), entry)
+    elif not qualifier and entry.feature_code != "PCLI":
+        alts = tuple(sorted({e.country for e in idx.lookup(phrase, fuzzy=False, limit=8)} - {entry.country}))
+    lat_ok = entry.latitude is not None
+    in_region = (lat_ok and S.in_region(entry.latitude, entry.longitude)) or entry.country in REGION_COUNTRIES
+    if entry.country not in REGION_COUNTRIES and entry.feature_code == "PCLI":
+        in_region = in_region and entry.country in ("IRN", "PAK")
+    before = text[max(0, span0 - 40):span0]
+    return Place(span0 + offset, end + offset, text[span0:end], entry.name, entry.country,
+                 entry.admin1, entry.feature_code, entry.latitude, entry.longitude, bool(in_region),
+                 locative=bool(LOCATIVE.search(before)), reporting=bool(REPORTING.match(text[end:end + 30])),
+                 how=how, role=place_role(text, span0, span1, rules), alts=alts)
+
+
+NAME_PARTICLES = frozenset("e i ye ul al ud ad as ash el е и ул аль уд".split())
+
+
+def _particle(toks, text: str, k: int) -> bool:
+    """A hyphenated particle inside a name: the ezafe of 'Shahr-e-Buzurg', «Шахр-е-Буззург», 'Mazar-i-Sharif'."""
+    if toks[k][2].casefold() not in NAME_PARTICLES or k + 1 >= len(toks):
+        return False
+    return text[toks[k - 1][1]:toks[k][0]] == "-" or text[toks[k][1]:toks[k + 1][0]] == "-"
 
 
 def _choose(idx: Gazetteer, ids, hint_words: set[str], countries: frozenset[str]) -> Entry:
@@ -204,15 +294,3 @@ def find_borders(text: str, offset: int = 0, rules: R.Rules | None = None, lang:
             out.append(BorderMention(m.start() + offset, m.end() + offset, m.group(0), border, label, side))
     return sorted(out, key=lambda b: b.start)
 
-
-def _demonyms_in(text: str, rules: R.Rules):
-    found = []
-    for comb in rules.demonym_re.values():
-        found += list(comb.finditer(text))
-    return sorted(found, key=lambda t: t[0].start())
-
-
-def demonym_countries(text: str, rules: R.Rules | None = None) -> list[tuple[int, str]]:
-    """(position, ISO3) of every country named or implied by an adjective ('Tajik', «таджикских»)."""
-    rules = rules or R.load()
-    return [(m.start(), ALPHA2_TO_3.get(iso2, iso2)) for m, iso2 in _demonyms_in(text, rules)]

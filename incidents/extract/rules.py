@@ -135,6 +135,11 @@ class Rules:
     anaphora: Table  # a sentence that carries on the previous one's event
     attribution: Table  # a sentence that only names the source
     no_casualties: Table  # 'no casualties were reported'
+    security_terms: Table  # security content that makes a visit, meeting or agreement a development
+    place_anaphora: Table  # 'in the same region': the place of the event told before
+    denial: Table  # the event is denied ('fake', «опровергло»)
+    habitual: Table  # wording about many incidents ('regularly', 'a string of', «неоднократно»)
+    report_markers: dict[str, Table]  # side (before, after) -> lang -> words that make a date the day of a report
 
 
 def search(table: Table, lang: str, text: str) -> re.Match | None:
@@ -316,4 +321,10 @@ def load(directory: str | None = None) -> Rules:
         anaphora=t("anaphora.csv", _lang_only),
         attribution=t("attribution.csv", _lang_only),
         no_casualties=t("no_casualties.csv", _lang_only),
+        habitual=t("habitual_markers.csv", _lang_only),
+        denial=t("denial_markers.csv", _lang_only),
+        place_anaphora=t("place_anaphora.csv", _lang_only),
+        security_terms=t("security_terms.csv", _lang_only),
+        report_markers=t("report_markers.csv", lambda rows: {
+            side: _lang_only([r for r in rows if r["side"] == side]) for side in ("before", "after")}),
     )

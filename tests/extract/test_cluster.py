@@ -72,7 +72,9 @@ def test_border_level_row_joins_only_with_dates_on_both_sides():
 def test_undated_row_needs_same_place_same_type_and_close_figures():
     dated = row("a.txt", event_date="2025-12-23", killed="5")
     assert C.compatible(dated, row("b.txt", killed="5"))
-    assert C.compatible(dated, row("b.txt", killed="4"))                # 4 of 5: sources differ a little
+    assert not C.compatible(dated, row("b.txt", killed="4"))            # no date, no publication date: same figures only
+    assert C.compatible(dated, row("b.txt", killed="4", source_published="2025-12-26"))  # 4 of 5, reported 3 days later
+    assert not C.compatible(dated, row("b.txt", killed="4", source_published="2026-06-01"))  # reported months later
     assert not C.compatible(dated, row("b.txt", killed="2"))            # a different count, a different story
     assert not C.compatible(dated, row("b.txt"))                        # no figure to compare
     assert not C.compatible(dated, row("b.txt", killed="5", place=FARKHOR))  # near is not the same place

@@ -37,10 +37,10 @@ def one_date(text, lang="en", published=None, ref_year=None):
     ("в ночь на 30 ноября 2025 года", "ru", None, (date(2025, 11, 29), date(2025, 11, 30), "day")),
     ("в ночь с 23 на 24 декабря", "ru", date(2025, 12, 25), (date(2025, 12, 23), date(2025, 12, 24), "day")),
     ("on the night of November 26", "en", date(2025, 12, 2), (date(2025, 11, 26), date(2025, 11, 27), "day")),
-    ("in early January 2026", "en", None, (date(2026, 1, 1), date(2026, 1, 10), "month")),
-    ("in mid-January 2026", "en", None, (date(2026, 1, 11), date(2026, 1, 20), "month")),
-    ("in late February 2026", "en", None, (date(2026, 2, 21), date(2026, 2, 28), "month")),
-    ("в конце января 2026 года", "ru", None, (date(2026, 1, 21), date(2026, 1, 31), "month")),
+    ("in early January 2026", "en", None, (date(2026, 1, 1), date(2026, 1, 10), "week")),
+    ("in mid-January 2026", "en", None, (date(2026, 1, 11), date(2026, 1, 20), "week")),
+    ("in late February 2026", "en", None, (date(2026, 2, 21), date(2026, 2, 28), "week")),
+    ("в конце января 2026 года", "ru", None, (date(2026, 1, 21), date(2026, 1, 31), "week")),
     ("last week", "en", date(2026, 1, 20), (date(2026, 1, 12), date(2026, 1, 18), "week")),
     ("on Wednesday", "en", date(2026, 1, 20), (date(2026, 1, 14), None, "day")),
     ("earlier this month", "en", date(2026, 1, 20), (date(2026, 1, 1), date(2026, 1, 20), "month")),
@@ -56,6 +56,46 @@ def test_dates_resolve(text, lang, published, expected):
 def test_relative_date_without_anchor_is_unknown_not_guessed(text, lang):
     _, r = one_date(text, lang, None)
     assert r.event_date is None and r.precision == "unknown" and "publication" in r.note
+
+
+def test_thirds_of_a_month_are_week_windows():
+    # 'end of / early / mid' a month: the matching third, date_precision week, end_date its last day
+    _, r = one_date("at the end of April 2021", "en")
+    assert (r.event_date, r.end_date, r.precision) == (date(2021, 4, 21), date(2021, 4, 30), "week")
+    _, r = one_date("в середине мая 2022 года", "ru")
+    assert (r.event_date, r.end_date, r.precision) == (date(2022, 5, 11), date(2022, 5, 20), "week")
+
+
+def test_two_dates_in_one_phrase_are_two_dates():
+    found = find_dates("attacks on the 3rd and 7th of January", "en")
+    got = [resolve(d, date(2026, 2, 1)).event_date for d in found]
+    assert got == [date(2026, 1, 3), date(2026, 1, 7)]
+    found = find_dates("3 и 7 января", "ru")
+    assert [d.day for d in found] == [3, 7]
+
+
+def test_ranges_and_days_ago():
+    _, r = one_date("held in Buston from December 17 to 23", "en", date(2023, 12, 23))
+    assert (r.event_date, r.end_date) == (date(2023, 12, 17), date(2023, 12, 23))
+    _, r = one_date("С 23 по 30 января 2023 года в г. Душанбе", "ru")
+    assert (r.event_date, r.end_date) == (date(2023, 1, 23), date(2023, 1, 30))
+    _, r = one_date("killed a civilian three days ago", "en", date(2022, 1, 4))
+    assert r.event_date == date(2022, 1, 1)
+    _, r = one_date("три дня назад", "ru", date(2022, 1, 4))
+    assert r.event_date == date(2022, 1, 1)
+
+
+def test_year_from_weekday_when_there_is_no_publication_date():
+    _, r = one_date("early Saturday, March 5, a clash", "en")
+    assert r.event_date == date(2022, 3, 5) and "weekday" in r.note
+    _, r = one_date("поздно вечером в среду, 26 ноября", "ru", ref_year=2025)
+    assert r.event_date == date(2025, 11, 26)
+
+
+def test_history_marker_does_not_match_inside_a_longer_phrase():
+    from incidents.extract.classify import history_terms
+    assert history_terms("the shootout has been going on for the past few hours", "en") == []
+    assert history_terms("clashes in the past have killed dozens", "en") != []
 
 
 def test_day_without_year_takes_year_from_publication_before_it():
@@ -183,7 +223,7 @@ def test_russian_article():
     op, clash = rows
     assert (clash["event_date"], clash["end_date"], clash["killed"]) == ("2025-12-23", "2025-12-24", 5)
     assert clash["admin2"] or clash["location"]
-    assert (op["event_date"], op["end_date"], op["date_precision"]) == ("2025-12-01", "2025-12-10", "month")
+    assert (op["event_date"], op["end_date"], op["date_precision"]) == ("2025-12-01", "2025-12-10", "week")
     assert op["killed"] == ""
     assert all(r["language"] == "ru" for r in rows)
 
@@ -213,7 +253,7 @@ def test_seed_development_set():
     gold = pd.read_csv(FIX / "seeds_gold.csv", dtype=str, keep_default_na=False)
     frame = to_frame(extract_paths([SEEDS]))
     rep = score(gold, frame, {f.name for f in article_files([SEEDS])})
-    assert rep.f1 >= 0.9
+    assert rep.f1 == 1.0  # the seeds stay at 1.0 (issue 13)
     assert rep.core_recall()[0] == rep.core_recall()[1]
     bad = ("Gaza", "Yemen", "Lebanon", "Hamas", "October 7")
     assert not any(any(b in e for b in bad) for e in frame["evidence"])

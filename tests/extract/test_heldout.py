@@ -29,7 +29,7 @@ def test_heldout_set_is_varied():
 def test_heldout_floor(heldout_report):
     rep, _ = heldout_report
     # measured 0.681 (P 0.70, R 0.67) after the general rules; baseline before them was 0.407
-    assert rep.f1 >= 0.58
+    assert rep.f1 >= 0.88  # issue 13: 0.936 (0.766 before)
     assert rep.precision >= 0.6
     found, total = rep.core_recall()
     assert found / total >= 0.6
@@ -59,7 +59,7 @@ def test_dateline_is_not_the_event_place():
     assert P.place_role("KABUL, Afghanistan (AP) — Four gunmen", 0, 5) == "dateline"
     assert P.place_role("DUSHANBE -- Three Chinese citizens", 0, 8) == "dateline"
     assert P.place_role("Dushanbe: Tajikistan has opened talks", 0, 8) == "dateline"
-    assert P.place_role("Officials in Dushanbe said", 13, 21) == ""
+    assert P.place_role("Officials in Dushanbe said", 13, 21) == "authority"  # a seat of government, not the place
 
 
 def test_origin_and_other_side_roles():

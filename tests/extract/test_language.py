@@ -35,3 +35,22 @@ def test_russian_tolls_decide_the_first_merge():
                "При этом погибли двое пограничников.\n\n"
                "24 декабря в Хатлонской области в перестрелке погибли три пограничника.\n")
     assert [r["killed"] for r in got] == [5, 3]
+
+
+# --- Russian through natasha and pymorphy3 (issue 13) ----------------------------------------------------
+
+def test_russian_normal_forms():
+    from incidents.extract.russian import normal_forms
+    assert normal_forms("Дарвазского района")[0] == "Дарвазский район"
+    assert "Согдийская область" in normal_forms("Согдийской области")
+    assert normal_forms("Термезе") == ("Термез",)
+
+
+def test_natasha_location_spans_feed_the_gazetteer():
+    from incidents.extract.places import ner_places
+    from incidents.extract.russian import location_spans
+    text = "Инцидент произошёл на участке Росровут района Деваштич Согдийской области Таджикистана."
+    spans = [text[s:e] for s, e in location_spans(text)]
+    assert "Согдийской области" in spans
+    got = ner_places(text, 0, [])
+    assert any(p.admin1 == "Sughd" and p.country == "TJK" for p in got)

@@ -217,3 +217,100 @@ def test_similar_incident_clause_does_not_block_the_place_of_the_lead():
                "took place on June 3.\n", published="2022-06-14", lang="en")
     lead = [r for r in got if r["event_date"] == "2022-06-14"]
     assert lead and lead[0]["location"] not in ("", "border") and lead[0]["latitude"] not in ("", None)
+
+
+# --- place roles and qualified names (issue 13) ------------------------------------------------------
+
+def _places(text):
+    from incidents.extract.places import find_places
+    return [(p.text, p.country, p.role) for p in find_places(text)]
+
+
+def test_a_qualified_name_is_read_in_the_country_that_qualifies_it():
+    assert ("Badakhshan province", "AFG", "") in _places("Local sources in Afghanistan’s Badakhshan province report a clash")
+    assert ("Badakhshan province", "AFG", "") in _places("The fight occurred in the northeast of Badakhshan province of Afghanistan.")
+    assert ("Бадахшан", "AFG", "") in _places("По данным таджикской стороны, в афганской провинции Бадахшан обострилась ситуация.")
+
+
+def test_an_unqualified_shared_name_follows_the_articles_other_places():
+    got = rows("Tajik and Taliban forces clashed in Badakhshan province on Sunday, killing one.\n"
+               "The clash took place on Sunday in the Dawong area of Shahr-e-Buzurg district.\n"
+               "On Tuesday, Taliban and Tajik officials met in Badakhshan to discuss border security.",
+               published="2025-08-27", lang="en")
+    assert got and all(r["country"] == "AFG" for r in got)
+
+
+def test_residence_aftermath_and_seat_of_government_are_not_the_event_place():
+    assert _places("officials in Dushanbe said")[0][2] == "authority"
+    assert _places("citing the Batken oblast police department")[0][2] in ("authority", "attribution")
+    assert _places("жителей села Айгыр-Жал Чаткальского района")[0][2] == "residence"
+    assert _places("доставлены в морг города Кербен")[0][2] == "aftermath"
+    assert _places("the border of Khamab district")[0][2] == ""  # its own border, not the other side
+
+
+def test_ezafe_names_are_one_place():
+    assert _places("in the Dawong area of Shahr-e-Buzurg district")[0][:2] == ("Shahr-e-Buzurg district", "AFG")
+
+
+def test_a_visit_or_meeting_needs_security_content():
+    assert rows("Foreign Minister Kamilov met the UNHCR envoy in Termez on Tuesday to discuss aid deliveries.",
+                published="2021-11-03", lang="en") == []
+    got = rows("Kyrgyz and Tajik delegations met in Batken on Tuesday to discuss the demarcation of the state border.",
+               published="2021-11-03", lang="en")
+    assert [r["event_type"] for r in got] == ["strategic_development"]
+
+
+def test_habitual_wording_is_context_not_an_incident():
+    assert rows("Clashes have sporadically flared on the mountainous Kyrgyz-Tajik border, killing dozens.",
+                published="2024-12-05", lang="en") == []
+
+
+def test_talks_in_moscow_are_not_a_border_development():
+    assert rows("Сегодня делегаты движения «Талибан» прибыли в Москву для переговоров о безопасности границ.",
+                published="2021-07-09", lang="ru") == []
+
+
+# --- the article-level event model (issue 13) --------------------------------------------------------
+
+def test_a_lead_takes_the_date_and_place_of_the_sentence_after_it():
+    got = rows("Local sources report a border clash between Taliban forces and Tajik border guards.\n"
+               "The incident occurred on Saturday, October 24, in the Shahri Buzurg district.",
+               published="2025-10-26", lang="en")
+    assert len(got) == 1 and got[0]["event_date"] == "2025-10-24" and got[0]["country"] == "AFG"
+
+
+def test_a_killing_told_without_an_event_word_is_an_event():
+    got = rows("Двое граждан Киргизии были застрелены пограничниками Узбекистана 15 августа.", published="2025-09-01",
+               lang="ru")
+    assert len(got) == 1 and got[0]["killed"] == 2 and got[0]["event_date"] == "2025-08-15"
+
+
+def test_the_day_of_a_report_gives_way_to_the_events_day():
+    got = rows("Two Kyrgyz citizens were shot dead on the border, the border service said on Monday.\n"
+               "The incident happened on August 15 near the junction of the borders.", published="2025-09-01",
+               lang="en")
+    assert len(got) == 1 and got[0]["event_date"] == "2025-08-15"
+
+
+def test_a_tally_is_context_not_an_incident():
+    assert rows("This month's attacks on the Tajik-Afghan border have regularly left guards dead, a string of incidents "
+                "since spring.", published="2025-12-20", lang="en") == []
+
+
+def test_a_capital_named_as_a_government_is_not_the_place():
+    got = rows("Three smugglers were killed in a clash in Farkhor district on January 5, officials in Dushanbe said.",
+               published="2026-01-06", lang="en")
+    assert got and got[0]["location"].startswith("Farkhor")
+
+
+def test_an_out_of_region_place_drops_the_place_not_the_event():
+    got = rows("Tajik border guards killed two gunmen from Peshawar on January 5 on the Tajik-Afghan border.",
+               published="2026-01-06", lang="en")
+    assert len(got) == 1 and got[0]["killed"] == 2
+
+
+def test_the_same_region_is_the_place_of_the_event_before():
+    got = rows("Первая атака произошла 26 ноября: три китайских специалиста были убиты в Хатлонской области.\n"
+               "Четыре дня спустя, 30 ноября, ещё двое китайских дорожных рабочих были застрелены в том же регионе.",
+               published="2025-12-02", lang="ru")
+    assert len(got) == 2 and got[0]["admin1"] == got[1]["admin1"] == "Khatlon"
