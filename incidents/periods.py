@@ -76,3 +76,43 @@ def period_start(dates: pd.Series, freq: str) -> pd.Series:
     if freq == "month":
         return d - pd.to_timedelta(d.dt.day - 1, unit="D")
     raise ValueError(f"freq must be 'week' or 'month', not {freq!r}")
+
+
+# --- period codes: one week or month of the time slider, as written in a link (at=2026-01, at=2026-W03) ---
+
+def period_code(day: date, freq: str) -> str:
+    """The code of the week (ISO, 'YYYY-Www') or month ('YYYY-MM') a day falls in."""
+    if freq == "week":
+        y, w, _ = day.isocalendar()
+        return f"{y}-W{w:02d}"
+    return f"{day.year}-{day.month:02d}"
+
+
+def parse_period(code: str) -> tuple[date, date, str] | None:
+    """(first day, last day, 'week' or 'month') of a period code; None when it is not one."""
+    import re
+
+    code = (code or "").strip()
+    m = re.fullmatch(r"([0-9]{4})-W([0-9]{2})", code)
+    if m:
+        try:
+            first = date.fromisocalendar(int(m[1]), int(m[2]), 1)
+        except ValueError:
+            return None
+        return first, first + timedelta(days=WEEK_DAYS - 1), "week"
+    m = re.fullmatch(r"([0-9]{4})-([0-9]{2})", code)
+    if m and 1 <= int(m[2]) <= 12 and int(m[1]) >= 1:
+        y, mo = int(m[1]), int(m[2])
+        return date(y, mo, 1), date(y, mo, calendar.monthrange(y, mo)[1]), "month"
+    return None
+
+
+def period_codes(start: date, end: date, freq: str) -> list[str]:
+    """Every period code from the one holding `start` to the one holding `end`, in order."""
+    out: list[str] = []
+    day = start
+    while day <= end:
+        out.append(period_code(day, freq))
+        first, last, _ = parse_period(out[-1])
+        day = last + timedelta(days=1)
+    return out

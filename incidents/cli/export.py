@@ -55,6 +55,8 @@ def add_filter_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--min-killed", dest="q_min_killed", type=int, metavar="N",
                    help="at least N killed (best estimate)")
     g.add_argument("--q", dest="q_q", metavar="TEXT", help="free-text search, as the dashboard's search box")
+    g.add_argument("--bbox", dest="q_bbox", metavar="MINLON,MINLAT,MAXLON,MAXLAT",
+                   help="only incidents inside this box, as the map's 'only incidents in the map view' (bbox=)")
     g.add_argument("--lanes", dest="q_lanes", choices=params.LANES, help="timeline lanes (default: type)")
     g.add_argument("--agg", dest="q_agg", choices=params.AGGS, help="counts per week or month (default: month)")
 
@@ -86,6 +88,8 @@ def query_from_args(args) -> dict[str, list[str]]:
         q[params.Q_MIN_KILLED] = [str(args.q_min_killed)]
     if args.q_q is not None:
         q[params.Q_TEXT] = [args.q_q]
+    if getattr(args, "q_bbox", None):
+        q[params.Q_BBOX] = [args.q_bbox]
     for key in ("lanes", "agg"):
         if getattr(args, f"q_{key}"):
             q[key] = [getattr(args, f"q_{key}")]

@@ -59,6 +59,9 @@ class FilterState:
     incident: str = ""  # the incident whose detail is open
     selected: tuple[str, ...] = ()  # incidents selected on a chart or in the table: highlighted, table limited
     shade: str = "none"  # provinces on the map shaded by: none, incidents, killed
+    bbox: tuple[float, ...] = ()  # (minlon, minlat, maxlon, maxlat): only incidents inside; () = off
+    at: str = ""  # the time slider's period code (periods.parse_period); "" = no period picked
+    trail: bool = True  # with a period picked, the earlier incidents of the range are drawn faintly
     warnings: tuple[str, ...] = field(default=(), compare=False)
 
     def date_range(self, today: date) -> tuple[date | None, date | None]:
@@ -73,7 +76,7 @@ class FilterState:
     def key(self) -> str:
         """Short stable hash of the filters (not the view settings): changes whenever the shown set may."""
         d = asdict(self)
-        for k in ("lanes", "agg", "incident", "selected", "shade", "warnings"):
+        for k in ("lanes", "agg", "incident", "selected", "shade", "at", "trail", "warnings"):
             d.pop(k)
         return hashlib.sha1(repr(sorted(d.items())).encode()).hexdigest()[:10]
 
@@ -186,6 +189,11 @@ def apply(df: pd.DataFrame, state: FilterState, today: date, sources: pd.DataFra
     if state.geo_precisions:
         hit = isin(df["geo_precision"], state.geo_precisions)
         keep &= (hit | (df["geo_precision"] == "")) if UNKNOWN_GEO in state.geo_precisions else hit
+    if state.bbox:  # the map's area: incidents without coordinates are outside any box
+        x0, y0, x1, y1 = state.bbox
+        lon, lat = df["longitude"], df["latitude"]
+        keep &= (lon >= x0).fillna(False) & (lon <= x1).fillna(False) & (lat >= y0).fillna(False) \
+            & (lat <= y1).fillna(False)
     terms = search_terms(state.text)
     if terms:
         hay = haystack(df[keep], sources)

@@ -31,6 +31,9 @@ Q_MIN_KILLED, Q_TEXT, Q_LANES, Q_AGG, Q_INCIDENT = "min_killed", "q", "lanes", "
 Q_CANDIDATES = "cand"  # cand=1: unreviewed machine-extracted candidates are drawn too (never counted)
 Q_SHADE = "shade"  # provinces on the map shaded by number of incidents or people killed
 SHADES = ("none", "incidents", "killed")
+Q_BBOX = "bbox"  # bbox=minlon,minlat,maxlon,maxlat: only incidents inside this box (the map's view)
+Q_AT = "at"  # at=2026-01 or at=2026-W03: the time slider's period (the map shows it strongly)
+Q_TRAIL = "trail"  # trail=0: the time slider hides the earlier incidents instead of drawing them faintly
 ALL = "all"
 QUERY_KEYS = (Q_PRESET, Q_FROM, Q_TO, *Q_MULTI.values(), Q_MIN_KILLED, Q_TEXT, Q_CANDIDATES, Q_LANES, Q_AGG,
-              Q_INCIDENT, Q_SHADE)
+              Q_INCIDENT, Q_SHADE, Q_BBOX, Q_AT, Q_TRAIL)

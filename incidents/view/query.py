@@ -13,8 +13,26 @@ from typing import Mapping
 
 from ..schema import DATE_PRECISIONS, EARLIEST_DATE, EVENT_TYPES, GEO_PRECISIONS, ID_PATTERN, ORIGINS
 from .filters import FilterState
-from .params import (AGGS, ALL, LANES, PRESETS, Q_AGG, Q_CANDIDATES, Q_FROM, Q_SHADE, SHADES, Q_INCIDENT, Q_LANES, Q_MIN_KILLED, Q_MULTI,
-                     Q_PRESET, Q_TEXT, Q_TO, UNKNOWN_GEO)
+from ..periods import parse_period
+from .params import (AGGS, ALL, LANES, PRESETS, Q_AGG, Q_AT, Q_BBOX, Q_CANDIDATES, Q_FROM, Q_INCIDENT, Q_LANES,
+                     Q_MIN_KILLED, Q_MULTI, Q_PRESET, Q_SHADE, Q_TEXT, Q_TO, Q_TRAIL, SHADES, UNKNOWN_GEO)
+
+
+def bbox_text(box) -> str:
+    """'69,37,71,38.5': a box as written in a link (at most 4 decimals, ~10 m)."""
+    return ",".join(f"{v:.4f}".rstrip("0").rstrip(".") for v in box)
+
+
+def parse_bbox(text: str) -> tuple[tuple[float, ...], str | None]:
+    """(minlon, minlat, maxlon, maxlat) from 'minlon,minlat,maxlon,maxlat', or ((), why not)."""
+    parts = [p.strip() for p in (text or "").split(",")]
+    if len(parts) != 4 or not all(re.fullmatch(r"-?[0-9]{1,3}(\.[0-9]+)?", p) for p in parts):
+        return (), "is not four numbers minlon,minlat,maxlon,maxlat"
+    x0, y0, x1, y1 = (float(p) for p in parts)
+    if not (-180 <= x0 < x1 <= 180 and -90 <= y0 < y1 <= 90):
+        return (), "needs -180 <= minlon < maxlon <= 180 and -90 <= minlat < maxlat <= 90"
+    return (x0, y0, x1, y1), None
+
 
 def to_query(state: FilterState) -> dict[str, str | list[str]]:
     """Query parameters for a state; parameters at their default are left out (short links)."""
@@ -45,6 +63,12 @@ def to_query(state: FilterState) -> dict[str, str | list[str]]:
         q[Q_SHADE] = state.shade
     if state.incident:
         q[Q_INCIDENT] = state.incident
+    if state.bbox:
+        q[Q_BBOX] = bbox_text(state.bbox)
+    if state.at:
+        q[Q_AT] = state.at
+    if not state.trail:
+        q[Q_TRAIL] = "0"
     return q
 
 
@@ -134,6 +158,22 @@ def from_query(params: Mapping, opts: dict[str, list[str]] | None = None, today:
         kw["shade"] = shade
     else:
         warn.append(f"{Q_SHADE}={shade!r} is not one of {', '.join(SHADES)}")
+    box = (_values(params, Q_BBOX) or [""])[0]
+    if box:
+        kw["bbox"], why = parse_bbox(box)
+        if why:
+            warn.append(f"{Q_BBOX}={box[:60]!r} {why}")
+    at = (_values(params, Q_AT) or [""])[0]
+    if at:
+        if parse_period(at):
+            kw["at"] = at
+        else:
+            warn.append(f"{Q_AT}={at[:20]!r} is not a month (2026-01) or an ISO week (2026-W03)")
+    trail = (_values(params, Q_TRAIL) or [""])[0]
+    if trail in ("0", "1"):
+        kw["trail"] = trail == "1"
+    elif trail:
+        warn.append(f"{Q_TRAIL}={trail[:10]!r} is not 1 or 0")
     return replace(d, **kw, warnings=tuple(warn))
 
 

@@ -183,3 +183,14 @@ def test_a_bad_link_is_a_plain_error_not_a_traceback(capsys, tmp_path):
                          "--link", "http://127.0.0.1:8501/?min_killed=%C2%B2&from=2026-02-30")
     assert code == 1 and "Traceback" not in out + err
     assert "min_killed='²' is not a whole number" in err and "from='2026-02-30' is not a date" in err
+
+
+def test_bbox_option_is_the_maps_area_filter(ds, capsys, tmp_path):
+    assert export_cli.state_from_args(args_for("--bbox", "69,37,71,38.5"), ds).bbox == (69.0, 37.0, 71.0, 38.5)
+    with pytest.raises(Exception, match="bbox='69,37,71' is not four numbers"):
+        export_cli.state_from_args(args_for("--bbox", "69,37,71"), ds)
+    out = tmp_path / "box.csv"
+    assert run(capsys, "export", "data", "--out", str(out), "--border", "all", "--bbox", "69,37,71,38.5")[0] == 0
+    import pandas as pd
+    rows = pd.read_csv(out)
+    assert len(rows) and rows["longitude"].between(69, 71).all() and rows["latitude"].between(37, 38.5).all()

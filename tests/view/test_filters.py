@@ -197,3 +197,25 @@ def test_search_on_an_already_empty_selection_returns_nothing():
     state = FilterState(preset="all", borders=(), event_types=("armed_clash",), min_killed=50, text="x")
     out = filters.apply(ds.incidents, state, date(2026, 11, 21), ds.sources)
     assert isinstance(out, pd.DataFrame) and out.empty
+
+
+def test_bbox_keeps_only_incidents_inside_the_box_and_none_without_coordinates(dash):
+    df = dash.incidents
+    box = (69.0, 37.0, 71.0, 38.5)
+    out = filters.apply(df, FilterState(preset="all", borders=(), bbox=box), TODAY)
+    assert 0 < len(out) < df["latitude"].notna().sum()
+    assert out["longitude"].between(box[0], box[2]).all() and out["latitude"].between(box[1], box[3]).all()
+    inside = df["longitude"].between(box[0], box[2]) & df["latitude"].between(box[1], box[3])
+    assert set(out["incident_id"]) == set(df.loc[inside, "incident_id"])  # nothing inside is lost
+
+
+def test_bbox_and_period_in_the_url_round_trip_and_bad_ones_are_named():
+    s = query.from_query({"bbox": "69,37,71,38.5", "at": "2026-W03", "trail": "0"})
+    assert (s.bbox, s.at, s.trail, s.warnings) == ((69.0, 37.0, 71.0, 38.5), "2026-W03", False, ())
+    assert query.from_query(query.to_query(s)) == s
+    assert s.key() != FilterState().key()  # the box filters; the period only highlights
+    assert FilterState(at="2026-01").key() == FilterState().key()
+    bad = query.from_query({"bbox": "71,37,69,38", "at": "2026-13", "trail": "yes"})
+    assert (bad.bbox, bad.at, bad.trail) == ((), "", True)
+    assert len(bad.warnings) == 3 and "minlon < maxlon" in bad.warnings[0] and "ISO week" in bad.warnings[1]
+    assert query.from_query({"bbox": "69,37,71,nan"}).bbox == ()
