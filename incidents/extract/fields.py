@@ -112,9 +112,10 @@ def to_row(art: Article, m: Mention, dominant: str, article_border: str, rules: 
 
 
 def _toll(m: Mention, lang: str, rules: R.Rules) -> tuple[int | None, int | None, list[Count], list[Count], str]:
-    """Killed and injured with their counts and a note on totals; agreements, talks and visits kill nobody (0)."""
+    """Killed and injured with their counts and a note on totals. A strategic development (agreement, talks, visit) has
+    no toll of its own: blank, not 0 (a clash told in the same sentence is its own row and carries the figures)."""
     if m.event_type == C.STRATEGIC:
-        return 0, 0, [], [], ""
+        return None, None, [], [], ""
     return choose_counts(m, lang, rules)
 
 

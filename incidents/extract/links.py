@@ -318,7 +318,10 @@ def _undated_join(a: dict, b: dict, rel: str, rules: R.Rules | None) -> bool:
             and a["event_type"] not in NO_HINT_TYPES  # talks in a capital are many: never joined on the place alone
         same_figures = all(_num(a.get(f)) == _num(b.get(f)) for f in ("killed", "injured")
                            if _num(a.get(f)) is not None and _num(b.get(f)) is not None)
-        return (counts_compatible(a, b, strict=True) and same_figures and tied) or (no_figures and same_spot)
+        # talks and visits carry no toll (blank): agreeing actors at one place tie them without figures
+        strategic = a["event_type"] == b["event_type"] == NO_HINT_TYPES[0] and no_figures and km is not None and km < 1.0
+        return (counts_compatible(a, b, strict=True) and same_figures and tied) or (no_figures and same_spot) \
+            or (strategic and tied)
     for r in undated:
         other = b if r is a else a
         pub = _published(r)
