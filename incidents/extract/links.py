@@ -171,6 +171,8 @@ def place_relation(a: dict, b: dict, rules: R.Rules | None = None) -> str | None
         return "same" if _local(a) and _local(b) else "near"
     if not (_vague(a) or _vague(b)):
         return None  # a named place that cannot be located (or another district): not comparable
+    if a.get("border") and b.get("border") and a["border"] != b["border"]:
+        return None  # the Kyrgyz-Uzbek border and the Kyrgyz-Tajik border share a country, not a place
     ca, cb = _countries(a), _countries(b)
     return "vague" if not ca or not cb or ca & cb else None
 
