@@ -10,7 +10,7 @@ from . import classify as C
 from . import rules as R
 from .analyse import add_ner_places, analyse, article_countries, reference_date
 from .article import Article
-from .tolls import choose_counts
+from .tolls import choose_counts, groups
 from .fields import COLUMNS, EXTRA_COLUMNS, EXTRACTOR_VERSION, to_row
 from .merge import merge_compatible, merge_mentions
 from .mentions import Mention, find_mentions
@@ -39,7 +39,7 @@ def build_rows(art: Article, rules: R.Rules | None = None) -> list[dict]:
             apply(m, inherit_setting(m, infos, mentions, art, ref, rules))
             apply(m, forward_setting(m, infos, mentions, art, ref, rules))
             apply(m, same_place(m, mentions, lang, rules))
-        m.event_type, m.type_reason = _event_type(m, lang, rules)
+        m.event_type, m.type_reason = _event_type(m, lang, rules, final=False)
     # 2. the same event told again
     mentions = merge_mentions(mentions, lang, rules, art.published)
     # 3. what is still missing, from the rest of the article
@@ -59,8 +59,13 @@ def build_rows(art: Article, rules: R.Rules | None = None) -> list[dict]:
     return [to_row(art, m, dominant, article_border, rules) for m in mentions]
 
 
-def _event_type(m: Mention, lang: str, rules: R.Rules) -> tuple[str, str]:
+def _event_type(m: Mention, lang: str, rules: R.Rules, final: bool = True) -> tuple[str, str]:
+    """The type of a mention; the sides its figures count decide it only for the whole (merged) event (`final`):
+    a telling that gives no toll would otherwise type one event two ways and keep its tellings apart."""
     if m.group != "violent":
         return C.STRATEGIC, "strategic cue"
     killed = choose_counts(m, lang, rules)[0]
-    return C.resolve_type(m.cues, m.actors, killed)
+    if not final:
+        return C.resolve_type(m.cues, m.actors, killed)
+    sides = frozenset(g for kind in ("killed", "injured") for g in groups(m, lang, rules, kind))
+    return C.resolve_type(m.cues, m.actors, killed, sides, one_sided=True)

@@ -8,6 +8,7 @@ from . import rules as R
 
 VIOLENT = ("armed_clash", "attack", "remote_violence", "security_operation", "smuggling_interdiction", "border_tension")
 STRATEGIC = "strategic_development"
+FIRE_WEIGHT = 3  # an 'attack' cue this strong is fire opened ('opened fire'): a clash, unless force met intruders
 
 
 @dataclass(frozen=True)
@@ -64,15 +65,24 @@ def history_terms(text: str, lang: str, rules: R.Rules | None = None) -> list[st
     return [m.group(0) for m in pat.finditer(text)] if pat else []
 
 
-def resolve_type(cues: list[CueHit], actors: list[ActorHit], killed: int | None) -> tuple[str, str]:
-    """The event type of a violent mention and why (schema meanings: clash > attack on civilians > remote > ...)."""
+def resolve_type(cues: list[CueHit], actors: list[ActorHit], killed: int | None,
+                 sides: frozenset[str] = frozenset(), one_sided: bool = False) -> tuple[str, str]:
+    """The event type of a violent mention and why (schema meanings: clash > attack on civilians > remote > ...).
+    `sides` are the victim groups its casualty figures count ('forces', 'attackers', 'civilians'): force used on
+    intruders (armed groups, smugglers, violators, a detention) with no losses of the forces is a security operation,
+    and a 'neutralisation' in which the forces lost men is a clash (the schema's meanings, not the verb)."""
     kinds = {c.kind for c in cues}
     victims_civil = any(a.category == "civilian" for a in actors)
     named_victims = any(a.category == "civilian" and a.role == "victim" and a.canonical != "Civilians" for a in actors)
     forces = any(a.category == "state_force" for a in actors)
     if named_victims and not forces and kinds & {"armed_clash", "attack"}:
         return "attack_on_civilians", "armed attack on named civilians, no state forces involved"
-    if "armed_clash" in kinds:
+    # force used on smugglers or in a detention, with no losses of the forces or civilians: a security operation
+    intruders = any(a.category == "criminal" for a in actors) or "security_operation" in kinds
+    if one_sided and intruders and "armed_clash" not in kinds and kinds & {"attack", "security_operation"} \
+            and not sides & {"forces", "civilians"} and not (victims_civil and not "security_operation" in kinds):
+        return "security_operation", "force used on intruders, no losses of the forces reported"
+    if "armed_clash" in kinds or any(c.kind == "attack" and c.weight >= FIRE_WEIGHT for c in cues):
         return "armed_clash", "clash cue"
     if "attack" in kinds and victims_civil:
         return "attack_on_civilians", "attack on civilians"
