@@ -6,8 +6,10 @@ from dataclasses import dataclass
 
 from . import rules as R
 
-VIOLENT = ("armed_clash", "attack", "remote_violence", "security_operation", "smuggling_interdiction", "border_tension")
+VIOLENT = ("armed_clash", "attack", "remote_violence", "security_operation", "smuggling_interdiction", "border_tension",
+           "crossing")  # 'crossing': people crossed the border (a border tension, unless stronger cues decide)
 STRATEGIC = "strategic_development"
+CROSSED = "soldiers crossed the border, no casualties or detention told"
 FIRE_WEIGHT = 3  # an 'attack' cue this strong is fire opened ('opened fire'): a clash, unless force met intruders
 
 
@@ -66,12 +68,16 @@ def history_terms(text: str, lang: str, rules: R.Rules | None = None) -> list[st
 
 
 def resolve_type(cues: list[CueHit], actors: list[ActorHit], killed: int | None,
-                 sides: frozenset[str] = frozenset(), one_sided: bool = False) -> tuple[str, str]:
+                 sides: frozenset[str] = frozenset(), one_sided: bool = False,
+                 soldiers_crossed: bool = False) -> tuple[str, str]:
     """The event type of a violent mention and why (schema meanings: clash > attack on civilians > remote > ...).
     `sides` are the victim groups its casualty figures count ('forces', 'attackers', 'civilians'): force used on
     intruders (armed groups, smugglers, violators, a detention) with no losses of the forces is a security operation,
-    and a 'neutralisation' in which the forces lost men is a clash (the schema's meanings, not the verb)."""
-    kinds = {c.kind for c in cues}
+    and soldiers who crossed the border (`soldiers_crossed`) with no casualties, detention or strike told are a
+    border tension: the fighting that drove them across happened on the other side (the schema's meanings)."""
+    kinds = {("border_tension" if c.kind == "crossing" else c.kind) for c in cues}
+    if soldiers_crossed and not sides and not kinds & {"security_operation", "remote_violence"}:
+        return "border_tension", CROSSED
     victims_civil = any(a.category == "civilian" for a in actors)
     named_victims = any(a.category == "civilian" and a.role == "victim" and a.canonical != "Civilians" for a in actors)
     forces = any(a.category == "state_force" for a in actors)

@@ -150,13 +150,13 @@ def _where(art: Article, m: Mention, acts: list[C.ActorHit], dominant: str, arti
         # a border between two named countries: the side is one of the two (the first that the territory, a state
         # force or the article's dominant country names), never a third country named elsewhere in the article
         pair = set(border_code.split("-")) if border.border else set()
-        sides = [c for c in (border.country, territory[0].country if territory else "",
+        sides = [c for c in (m.side, border.country, territory[0].country if territory else "",
                              *_force_sides(art, acts, rules), dominant) if c and (not pair or c in pair)]
         country = sides[0] if sides else (border.country or dominant)
         return Where(country, border_code, "border_area", art.text[border.start:border.end], location=location,
                      spans=[f"place={border.start}:{border.end}"], reasons=["place known only as the border"])
     countries = [p for i in m.infos for p in i.places if p.feature_code == "PCLI" and p.in_region and p.eventive]
-    country = countries[0].country if countries else (_actor_country(acts, rules) or dominant)
+    country = m.side or (countries[0].country if countries else (_actor_country(acts, rules) or dominant))
     return Where(country, border_code, "country", countries[0].text if countries else "",
                  spans=[f"place={countries[0].start}:{countries[0].end}"] if countries else [],
                  reasons=["no place more precise than the country"])

@@ -43,6 +43,7 @@ class Mention:
     reasons: list[str] = field(default_factory=list)
     k: int = -1  # index of the primary sentence in the article's body sentences
     prior: bool = False  # the sentence recalls an earlier incident ('a similar attack on 26 November')
+    side: str = ""  # the country whose side of the border a border-level event is on, when the event says so
 
     @property
     def start(self) -> int:
