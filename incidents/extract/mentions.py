@@ -178,7 +178,7 @@ def _modal(m: Mention, info: SentInfo, lang: str, rules: R.Rules) -> bool:
     return bool(R.search(rules.modality, lang, info.sent.text[: first - info.sent.start][-60:]))
 
 
-EVENT_KINDS = frozenset({"armed_clash", "attack", "remote_violence", "security_operation"})
+EVENT_KINDS = frozenset({"armed_clash", "attack", "remote_violence", "security_operation", "crossing"})
 
 
 def _eventive(m: Mention) -> bool:
