@@ -5,7 +5,7 @@ from __future__ import annotations
 import calendar
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from . import classify as C
@@ -14,6 +14,7 @@ from . import dates as D
 from . import places as P
 from . import rules as R
 from .article import Article, Sentence
+from .roles import DATELINE_FULL
 
 NEVER = re.compile(r"(?!x)x")
 
@@ -66,7 +67,28 @@ def analyse(art: Article, rules: R.Rules) -> list[SentInfo]:
             history=C.history_terms(s.text, lang, rules),
         ))
     _disambiguate(infos, rules)
+    for info in infos:
+        _datelines(info)
     return infos
+
+
+def _datelines(info: SentInfo) -> None:
+    """A sentence opening with a dateline ('Beijing, Nov 28 (PTI) ...', «Бишкек, 05.04.22. /Кабар/.»): its date is the
+    day the story was filed (a report date), and words of a date are not places ('Nov' is also a town)."""
+    info.places = _not_dates(info.places, info.dates)
+    s0 = info.sent.start
+    for p in info.places:
+        if p.role == "dateline" and (m := DATELINE_FULL.match(info.sent.text, p.end - s0)):
+            end = s0 + m.end()
+            info.dates = [replace(d, report=True) if d.start < end and d.kind in REPORTABLE else d for d in info.dates]
+            break
+
+
+REPORTABLE = ("day", "weekday", "relative")  # date kinds a report date may have (dates._reported)
+
+
+def _not_dates(places: list[P.Place], dates: list[D.DateMention]) -> list[P.Place]:
+    return [p for p in places if not any(d.start <= p.start < d.end for d in dates)]
 
 
 def add_ner_places(info: SentInfo, rules: R.Rules) -> bool:
@@ -97,7 +119,8 @@ def _disambiguate(infos: list[SentInfo], rules: R.Rules) -> None:
 def places_of(info: SentInfo, rules: R.Rules) -> list[P.Place]:
     """The places of a sentence: those found by `analyse`, else looked up now (sentences without an event cue)."""
     if not info.places and not info.looked:
-        info.places = P.find_places(info.sent.text, info.sent.start, countries=info.prefer, rules=rules)
+        info.places = _not_dates(P.find_places(info.sent.text, info.sent.start, countries=info.prefer, rules=rules),
+                                 info.dates)
         info.looked = True
     return info.places
 

@@ -24,8 +24,12 @@ DATELINE_ALONE = re.compile(r"[\s.,:;—–-]*")  # «Москва.» on a line 
 # 'Dushanbe, Dec 25 (Reuters) -', 'Bishkek, 14 June (AKIpress) —', 'Kabul (AP) —'
 
 
-DATELINE_FULL = re.compile(r"(?:,\s*[^\W\d_]{3,}\.?\s+\d{1,2}|,\s*\d{1,2}\s+[^\W\d_]{3,}\.?)?(?:,?\s*\d{4})?\s*"
-                           r"(?:\([^()]{1,40}\))?\s*(?:-|--|—|–)\s", re.UNICODE)
+DATELINE_FULL = re.compile(r"(?:\s*\[[^\[\]]{1,30}\])?"  # 'Termez [Uzbekistan], July 7 :'
+                           r"(?:,\s*[^\W\d_]{3,}\.?\s+\d{1,2}|,\s*\d{1,2}\s+[^\W\d_]{3,}\.?|,\s*\d{1,2}\.\d{1,2}\.\d{2,4}\.?)?"
+                           r"(?:,?\s*\d{4})?\s*"
+                           r"(?:(?:\([^()]{1,40}\)|/[^/\s][^/]{0,30}/)\s*(?:[-—–:.]\s|(?=[A-ZА-ЯЁ]))"  # '(PTI) Three', '/Кабар/.'
+                           r"|(?:\([^()]{1,40}\)\s*)?(?:-|--|—|–|:)\s)", re.UNICODE)
+# 'Beijing, Nov 28 (PTI) Three ...', 'Бишкек, 05.04.22. /Кабар/. На ...', 'Termez [Uzbekistan], July 7 : ...'
 
 
 def place_role(text: str, start: int, end: int, rules: R.Rules | None = None) -> str:
