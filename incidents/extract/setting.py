@@ -74,13 +74,16 @@ def choose_place(m: Mention, rules: R.Rules) -> tuple[P.Place | None, P.BorderMe
     first border phrase of its sentences."""
     cue_pos = min(c.start for c in m.cues)
     capitals = rules.scope_areas.get("capital", frozenset())
+    # violence told at the border ('shooting on the border ... Bishkek and Tashkent will investigate'): a capital named
+    # with it is a government, not the place
+    at_border = any(i.borders for i in m.infos)
     best, best_score = None, None
     for order, info in enumerate(m.infos):
         for p in info.places:
             # a dateline is where the story was filed: a fair place for talks and visits, never for violence
             if not p.in_region or p.feature_code == "PCLI" or not (p.eventive or (m.group == "strategic" and p.role == "dateline")):
                 continue
-            if order and m.group == "violent" and p.name.casefold() in capitals:
+            if m.group == "violent" and p.name.casefold() in capitals and (order or at_border):
                 continue  # 'the Chinese Ambassador to Dushanbe' in a follow-on sentence: the government, not the place
             spec = {0: 3.0, 1: 2.5, 2: 1.5}.get(p.rank, 1.0)
             score = spec + 2.0 * p.locative - 3.0 * p.reporting - abs(p.start - cue_pos) / 150.0 - 2.0 * order
@@ -120,6 +123,7 @@ def inherit_setting(m: Mention, infos: list[SentInfo], mentions: list[Mention], 
     others = {o.k for o in mentions if o is not m and o.group == "violent" and not weak(o)}
     need_date = _needs_date(m)
     need_place = m.place is None
+    capitals = rules.scope_areas.get("capital", frozenset())
     resolved = date_mention = place = None
     reasons: list[str] = []
     for j in range(m.k - 1, max(-1, m.k - 1 - SETTING_BACK), -1):
@@ -141,7 +145,8 @@ def inherit_setting(m: Mention, infos: list[SentInfo], mentions: list[Mention], 
                 resolved, date_mention = r, dates[-1]
                 reasons.append(f"date taken from the sentence before the event: {dates[-1].text!r}")
                 need_date = False
-        places = [p for p in places_of(info, rules) if p.in_region and p.eventive and p.feature_code != "PCLI"]
+        places = [p for p in places_of(info, rules) if p.in_region and p.eventive and p.feature_code != "PCLI"
+                  and p.name.casefold() not in capitals]  # capitals stand for governments: never borrowed
         if need_place and places:
             place = refine(min(places, key=lambda p: p.rank), places)
             reasons.append(f"place taken from the sentence before the event: {place.text!r}")
