@@ -74,14 +74,21 @@ def analyse(art: Article, rules: R.Rules) -> list[SentInfo]:
 
 def _datelines(info: SentInfo) -> None:
     """A sentence opening with a dateline ('Beijing, Nov 28 (PTI) ...', «Бишкек, 05.04.22. /Кабар/.»): its date is the
-    day the story was filed (a report date), and words of a date are not places ('Nov' is also a town)."""
+    day the story was filed (a report date), and words of a date are not places ('Nov' is also a town). The dateline's
+    place need not be in the gazetteer (Beijing is not)."""
     info.places = _not_dates(info.places, info.dates)
-    s0 = info.sent.start
-    for p in info.places:
-        if p.role == "dateline" and (m := DATELINE_FULL.match(info.sent.text, p.end - s0)):
-            end = s0 + m.end()
-            info.dates = [replace(d, report=True) if d.start < end and d.kind in REPORTABLE else d for d in info.dates]
-            break
+    if not info.dates:
+        return
+    text, s0 = info.sent.text, info.sent.start
+    head = next((p.end - s0 for p in info.places if p.role == "dateline"), None)
+    if head is None and (w := DATELINE_WORDS.match(text)):
+        head = w.end()
+    if head is not None and (m := DATELINE_FULL.match(text, head)):
+        end = s0 + m.end()
+        info.dates = [replace(d, report=True) if d.start < end and d.kind in REPORTABLE else d for d in info.dates]
+
+
+DATELINE_WORDS = re.compile(r"\s*[A-ZА-ЯЁ][\w'’.-]*(?:\s+[A-ZА-ЯЁ][\w'’.-]*){0,2}")  # the place a dateline opens with
 
 
 REPORTABLE = ("day", "weekday", "relative")  # date kinds a report date may have (dates._reported)
