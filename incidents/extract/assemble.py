@@ -6,10 +6,12 @@ complete dates and places from the article, drop what is out of scope, and turn 
 
 from __future__ import annotations
 
+import re
+
 from . import classify as C
 from . import places as P
 from . import rules as R
-from .analyse import add_ner_places, analyse, article_countries, reference_date
+from .analyse import add_ner_places, analyse, article_countries, places_of, reference_date
 from .article import Article
 from .tolls import choose_counts, groups
 from .fields import COLUMNS, EXTRA_COLUMNS, EXTRACTOR_VERSION, to_row
@@ -59,6 +61,8 @@ def build_rows(art: Article, rules: R.Rules | None = None) -> list[dict]:
         m.event_type, m.type_reason = _event_type(m, lang, rules)
         if m.type_reason == C.CROSSED:
             crossing_setting(m, dominant, art, infos, rules)
+        elif m.group == "violent":
+            heard_across(m, dominant, article_border, art, infos, rules)
     return [to_row(art, m, dominant, article_border, rules) for m in mentions]
 
 
@@ -91,6 +95,31 @@ def crossing_setting(m: Mention, dominant: str, art: Article, infos, rules: R.Ru
         return
     m.reasons.append(f"{p.text!r} is where the soldiers came from or fled to, not where they crossed")
     m.place = None
+
+
+HEARD = re.compile(r"\b(?:(?:was|were|could be|be) heard|heard (?:from|across)|слыш\w+|доносил\w+)", re.I)
+
+
+def heard_across(m: Mention, dominant: str, article_border: str, art: Article, infos, rules: R.Rules) -> None:
+    """Explosions or shooting only heard from across the border («из соседней страны было слышно два мощных взрыва»,
+    «с афганской территории доносились звуки взрывов»): the event is on the other side (the article's border pair,
+    else Afghanistan when the article names it), not where the hearers live."""
+    if not dominant or not HEARD.search(m.infos[0].sent.text) or (m.place is not None and m.place.country != dominant):
+        return
+    pair = article_border.split("-") if article_border else []
+    if dominant in pair and len(pair) == 2:
+        m.side = pair[1] if pair[0] == dominant else pair[0]
+    elif dominant != ORIGIN and any(iso == ORIGIN for _, iso in P.demonym_countries(art.text, rules)):
+        m.side = ORIGIN
+    else:
+        return
+    if m.place is not None:
+        m.reasons.append(f"{m.place.text!r} is where it was heard, not where it happened")
+    # «Звуки доносились из Тургунди – афганского поселка»: the place the sounds came from, in the telling or the next
+    near = m.infos + infos[m.k + 1:m.k + 2] if m.k >= 0 else m.infos
+    there = [p for i in near for p in places_of(i, rules) if p.country == m.side and p.in_region
+             and p.feature_code != "PCLI" and p.latitude is not None]
+    m.place = min(there, key=lambda p: p.role != "origin") if there else None  # 'from X' names the source first
 
 
 ORIGIN = "AFG"  # the country soldiers flee from in this region's news (Afghan troops into Tajikistan, Uzbekistan)
