@@ -100,6 +100,9 @@ def resolve_type(cues: list[CueHit], actors: list[ActorHit], killed: int | None,
         return ("attack_on_civilians", "attack on civilians") if victims_civil else ("armed_clash", "attack on forces")
     if "smuggling_interdiction" in kinds:
         return ("security_operation", "smugglers killed") if killed else ("smuggling_interdiction", "seizure cue")
+    if "border_tension" in kinds and (killed or sides):  # 'crossed the border and were killed': the violence decides
+        return resolve_type([CueHit(c.start, c.end, "attack", c.weight, c.text) for c in cues], actors, killed, sides,
+                            one_sided)
     if "border_tension" in kinds:
         return "border_tension", "tension cue"
     return STRATEGIC, "strategic cue"
