@@ -8,7 +8,8 @@ per-sentence analysis (analyse: dates, counts, places with their roles, cues, ac
 natasha in russian) -> event mentions anchored by their own date or toll, the sentences before and after, a
 violent title or the lead (mentions), scope filters (scope) -> date and place from the sentence, its
 neighbours and the article, each with its evidence (setting), type (classify), toll (tolls) -> tellings of one
-event merged unless dates, places or victims differ (merge) -> rows with evidence (fields) -> clustering
+event merged unless dates, places or victims differ (merge) -> the side of the border of soldiers who crossed and of
+violence heard across (sides) -> rows with evidence (fields) -> clustering
 across articles (cluster, pairwise rules in links) and matching to curated incidents. Rule tables:
 rules.load(). Files that are binary or not UTF-8 are reported through `warn` (extract_paths).
 """

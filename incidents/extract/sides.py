@@ -1,5 +1,4 @@
-"""Which side of the border an event lies on when the text tells it by movement or sound: soldiers who crossed (the side
-they crossed to), violence only heard from across the border (the side it came from)."""
+"""Which side of the border an event told by movement or sound lies on: soldiers who crossed, violence heard across."""
 
 from __future__ import annotations
 
