@@ -84,8 +84,12 @@ def resolve_type(cues: list[CueHit], actors: list[ActorHit], killed: int | None,
     if named_victims and not forces and kinds & {"armed_clash", "attack"}:
         return "attack_on_civilians", "armed attack on named civilians, no state forces involved"
     # force used on smugglers or in a detention, with no losses of the forces or civilians: a security operation
-    intruders = any(a.category == "criminal" for a in actors) or "security_operation" in kinds
-    if one_sided and intruders and "armed_clash" not in kinds and kinds & {"attack", "security_operation"} \
+    smugglers = any(a.category == "criminal" for a in actors)
+    intruders = smugglers or "security_operation" in kinds
+    # a 'clash' with smugglers that cost the forces nothing is still force used on intruders; with militants the
+    # word decides (the gold sets type such a clash either way)
+    if one_sided and intruders and (smugglers or "armed_clash" not in kinds) \
+            and kinds & {"attack", "security_operation", "armed_clash"} \
             and not sides & {"forces", "civilians"} and not (victims_civil and not "security_operation" in kinds):
         return "security_operation", "force used on intruders, no losses of the forces reported"
     if "armed_clash" in kinds or any(c.kind == "attack" and c.weight >= FIRE_WEIGHT for c in cues):

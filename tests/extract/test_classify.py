@@ -27,9 +27,15 @@ def test_losses_of_the_forces_keep_it_a_clash():
     assert got[0] == "armed_clash"
 
 
-def test_an_exchange_of_fire_is_a_clash_whoever_the_other_side_is():
-    got = resolve_type([cue("armed_clash", 3, "exchange of fire")], [actor("state_force"), actor("criminal")], None,
-                       frozenset(), one_sided=True)
+def test_a_clash_with_smugglers_that_cost_the_forces_nothing_is_a_security_operation():
+    got = resolve_type([cue("armed_clash", 3, "clash")], [actor("state_force"), actor("criminal")], 3,
+                       frozenset({"attackers"}), one_sided=True)
+    assert got[0] == "security_operation"
+
+
+def test_a_clash_with_militants_stays_a_clash():
+    got = resolve_type([cue("armed_clash", 3, "exchange of fire"), cue("security_operation")],
+                       [actor("state_force"), actor("armed_group")], 4, frozenset({"attackers"}), one_sided=True)
     assert got[0] == "armed_clash"
 
 
