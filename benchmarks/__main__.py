@@ -20,6 +20,8 @@ from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+
+from .slider import bench_slider  # noqa: E402
 TODAY = date(2026, 11, 21)
 
 
@@ -250,6 +252,7 @@ def main(argv=None) -> int:
         if run("data"):
             ds = bench_load(table, n, workdir, args.repeat)
             bench_rerun(table, ds, n, args.repeat)
+            bench_slider(table, ds, n, human(n), TODAY)
         elif run("browser") and not (workdir / f"syn{n}" / "incidents.csv").exists():
             from incidents import synth
             synth.write(n, workdir / f"syn{n}", seed=42)
