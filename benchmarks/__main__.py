@@ -20,6 +20,8 @@ from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+
+from .slider import bench_slider  # noqa: E402
 TODAY = date(2026, 11, 21)
 
 
@@ -96,10 +98,16 @@ def bench_rerun(table: Table, ds, n: int, repeat: int):
     from incidents.view.filters import FilterState
     from incidents.view.views import make_view
 
-    states = [FilterState(borders=("AFG-TJK",)), FilterState(borders=()), FilterState(borders=(), min_killed=1)]
+    # Synthetic rows are machine candidates (origin=extracted, unreviewed), so the views include candidates:
+    # without them every view would be empty and the figures would time nothing.
+    states = [FilterState(preset="all", borders=("AFG-TJK",), candidates=True),
+              FilterState(preset="all", borders=(), candidates=True),
+              FilterState(preset="all", borders=(), min_killed=1, candidates=True)]
 
     def rerun(state):
         v = make_view(ds, state, TODAY)
+        if v.shown.empty:
+            raise RuntimeError(f"benchmark view is empty for {state}: it would time nothing")
         return (charts.map_figure(v.shown, height=420),
                 charts.timeline_figure(v.shown, v.per, state.lanes, state.agg, (v.start, v.end), height=372))
 
@@ -250,6 +258,7 @@ def main(argv=None) -> int:
         if run("data"):
             ds = bench_load(table, n, workdir, args.repeat)
             bench_rerun(table, ds, n, args.repeat)
+            bench_slider(table, ds, n, human(n), TODAY)
         elif run("browser") and not (workdir / f"syn{n}" / "incidents.csv").exists():
             from incidents import synth
             synth.write(n, workdir / f"syn{n}", seed=42)
