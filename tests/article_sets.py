@@ -15,7 +15,7 @@ from incidents.extract.article import load_article
 FIXTURES = Path(__file__).parent / "fixtures"
 ROOT = FIXTURES.parent.parent
 SETS = ("seeds", "articles", "articles_heldout", "articles_blind", "articles_blind2", "articles_blind3",
-        "articles_blind4", "articles_blind5", "articles_blind6", "articles_blind7")
+        "articles_blind4", "articles_blind5", "articles_blind6", "articles_blind7", "articles_blind8")
 
 
 def folder_and_gold(name: str) -> tuple[Path, Path]:
