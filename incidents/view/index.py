@@ -1,0 +1,144 @@
+"""A loaded table of incidents seen by the query layer: the columns the filters and aggregates use, in an
+SQL engine, with the position of each row in the frame it came from.
+
+`index_for(df, sources)` gives the index of a frame (built once per frame object and kept while the frame
+lives; frames are read-only by convention), on the embedded engine (DuckDB, in memory). `publish` loads
+the same two tables into any engine (PostgreSQL too), so the same SQL (`view/sql.py`) runs on both.
+The search table (`hay`: folded text of each incident and its ledger) is built on the first text search.
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+
+import numpy as np
+import pandas as pd
+
+from .. import periods
+
+TEXT = ("incident_id", "date_precision", "event_type", "sub_event_type", "country", "border", "admin1",
+        "actor1", "actor2", "geo_precision", "origin", "review_status")
+INTS = ("killed", "injured", "killed_low", "killed_high")
+FLOATS = ("latitude", "longitude")
+DATES = ("event_date", "end_date", "window_end")
+COLUMNS = ("_row", *TEXT, *INTS, *FLOATS, *DATES)
+
+
+def query_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """The `inc` table of a frame: blank text '', unknown numbers and dates NULL, `window_end` the last day
+    of each incident's date window."""
+    n = len(df)
+
+    def col(name, default):
+        return df[name] if name in df else pd.Series(default, index=df.index)
+
+    out = {"_row": np.arange(n, dtype=np.int64)}
+    for c in TEXT:
+        out[c] = col(c, "").fillna("").astype(str).to_numpy(dtype=object)
+    for c in INTS:
+        out[c] = pd.to_numeric(col(c, None), errors="coerce").astype("Int64").to_numpy(dtype=object, na_value=None)
+    for c in FLOATS:
+        out[c] = pd.to_numeric(col(c, None), errors="coerce").astype("float64").to_numpy()
+    if n and {"event_date", "date_precision", "end_date"} <= set(df.columns):
+        _, end = periods.windows(df)
+    else:
+        end = col("event_date", pd.NaT)
+    for c, values in (("event_date", col("event_date", pd.NaT)), ("end_date", col("end_date", pd.NaT)),
+                      ("window_end", end)):
+        out[c] = pd.to_datetime(values).dt.normalize().to_numpy(dtype="datetime64[us]")
+    return pd.DataFrame(out, columns=list(COLUMNS))
+
+
+def arrow_table(frame: pd.DataFrame):
+    """The `inc` frame as Arrow with SQL types (dates as DATE, counts as BIGINT, text as VARCHAR)."""
+    import pyarrow as pa
+
+    fields = [("_row", pa.int64())] + [(c, pa.string()) for c in TEXT] + [(c, pa.int64()) for c in INTS] \
+        + [(c, pa.float64()) for c in FLOATS] + [(c, pa.date32()) for c in DATES]
+    arrays = []
+    for name, typ in fields:
+        values = frame[name]
+        if typ == pa.date32():
+            arrays.append(pa.array(values.to_numpy(dtype="datetime64[us]"), pa.timestamp("us")).cast(pa.date32()))
+        else:
+            arrays.append(pa.array(values.to_numpy(), typ, from_pandas=True))
+    return pa.Table.from_arrays(arrays, names=[n for n, _ in fields])
+
+
+class Index:
+    """The `inc` (and, on demand, `hay`) tables of one frame in one engine; queries under a lock, since a
+    dashboard's reruns run in threads and share it."""
+
+    def __init__(self, df: pd.DataFrame, sources: pd.DataFrame | None = None, engine=None):
+        from ..store.engines import DuckEngine
+
+        self.n = len(df)
+        self.engine = engine or DuckEngine()
+        self._lock = threading.RLock()
+        self._df = weakref.ref(df)
+        self._sources = sources
+        self._hay = False
+        self.engine.load("inc", arrow_table(query_frame(df)))
+
+    def ensure_search(self) -> None:
+        """Build the `hay` table (folded text of each incident and its ledger) once."""
+        with self._lock:
+            if self._hay:
+                return
+            import pyarrow as pa
+
+            from .search import haystack
+
+            df = self._df()
+            hay = haystack(df, self._sources) if df is not None else pd.Series([], dtype=str)
+            self.engine.load("hay", pa.table({"_row": pa.array(np.arange(len(hay), dtype=np.int64)),
+                                              "haystack": pa.array(hay.astype(str).tolist(), pa.string())}))
+            self._hay = True
+
+    def rows(self, sql: str, params=()) -> list[tuple]:
+        if "FROM hay" in sql:
+            self.ensure_search()
+        with self._lock:
+            return self.engine.rows(sql, params)
+
+    def column(self, sql: str, params=()) -> np.ndarray:
+        if "FROM hay" in sql:
+            self.ensure_search()
+        with self._lock:
+            return self.engine.column(sql, params)
+
+    def frame(self, sql: str, params=()) -> pd.DataFrame:
+        if "FROM hay" in sql:
+            self.ensure_search()
+        with self._lock:
+            return self.engine.frame(sql, params)
+
+
+def publish(engine, df: pd.DataFrame, sources: pd.DataFrame | None = None) -> None:
+    """Load a frame's `inc` and `hay` tables into an engine that has `load` (DuckDB) or into PostgreSQL
+    (through store.postgres.publish_index), so the query layer's SQL can run there."""
+    from .search import haystack
+
+    engine.load("inc", arrow_table(query_frame(df)))
+    hay = haystack(df, sources)
+    engine.load("hay", pd.DataFrame({"_row": np.arange(len(hay), dtype=np.int64), "haystack": hay.astype(str).to_numpy()}))
+
+
+_CACHE: dict[tuple[int, int], tuple[weakref.ref, weakref.ref | None, Index]] = {}
+_CACHE_LOCK = threading.Lock()
+
+
+def index_for(df: pd.DataFrame, sources: pd.DataFrame | None = None) -> Index:
+    """The index of this frame (and ledger, for the search), built on first use and kept while both live."""
+    key = (id(df), id(sources))
+    with _CACHE_LOCK:
+        hit = _CACHE.get(key)
+        if hit is not None and hit[0]() is df and (sources is None or (hit[1] and hit[1]() is sources)):
+            return hit[2]
+    index = Index(df, sources)
+    with _CACHE_LOCK:
+        for k in [k for k, (r, s, _) in _CACHE.items() if r() is None or (s is not None and s() is None)]:
+            del _CACHE[k]
+        _CACHE[key] = (weakref.ref(df), weakref.ref(sources) if sources is not None else None, index)
+    return index
