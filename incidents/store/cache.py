@@ -82,6 +82,19 @@ def entry(directory: Path, names: list[str], variant: str = "") -> Path | None:
         return None
 
 
+def entry_for(identity, variant: str = "") -> Path | None:
+    """The cache entry for data identified by `identity` (a database's address and newest change), or None."""
+    try:
+        root = config.cache_root()
+        if root is None:
+            return None
+        material = json.dumps([CACHE_FORMAT, code_version(), date.today().isoformat(), variant, list(identity)])
+        key = hashlib.sha256(str(identity[0]).encode()).hexdigest()[:16]
+        return root / f"{key}-{hashlib.sha256(material.encode()).hexdigest()[:32]}"
+    except Exception:  # noqa: BLE001 - no cache rather than no data
+        return None
+
+
 def read(path: Path) -> tuple[dict[str, pd.DataFrame], list[Problem]] | None:
     """(frames by name, problems) from a cache entry, or None on any mismatch or damage."""
     try:

@@ -23,6 +23,9 @@ INTS = ("killed", "injured", "killed_low", "killed_high")
 FLOATS = ("latitude", "longitude")
 DATES = ("event_date", "end_date", "window_end")
 COLUMNS = ("_row", *TEXT, *INTS, *FLOATS, *DATES)
+SQL_TYPES = {"_row": "bigint", **{c: "text" for c in TEXT}, **{c: "bigint" for c in INTS},
+             **{c: "double precision" for c in FLOATS}, **{c: "date" for c in DATES}}
+HAY_TYPES = {"_row": "bigint", "haystack": "text"}
 
 
 def query_frame(df: pd.DataFrame) -> pd.DataFrame:
@@ -115,14 +118,20 @@ class Index:
             return self.engine.frame(sql, params)
 
 
-def publish(engine, df: pd.DataFrame, sources: pd.DataFrame | None = None) -> None:
-    """Load a frame's `inc` and `hay` tables into an engine that has `load` (DuckDB) or into PostgreSQL
-    (through store.postgres.publish_index), so the query layer's SQL can run there."""
+def publish_postgres(url: str, df: pd.DataFrame, sources: pd.DataFrame | None = None) -> "Index":
+    """Load a frame's `inc` and `hay` tables into a PostgreSQL database and return an Index over them there,
+    so the query layer's SQL runs on PostgreSQL (benchmarks, the engine-parity tests)."""
+    from ..store.engines import PgEngine
+    from ..store.postgres import connect, publish_index
     from .search import haystack
 
-    engine.load("inc", arrow_table(query_frame(df)))
     hay = haystack(df, sources)
-    engine.load("hay", pd.DataFrame({"_row": np.arange(len(hay), dtype=np.int64), "haystack": hay.astype(str).to_numpy()}))
+    hay_frame = pd.DataFrame({"_row": np.arange(len(hay), dtype=np.int64), "haystack": hay.astype(str).to_numpy()})
+    publish_index(url, {"inc": (query_frame(df), SQL_TYPES), "hay": (hay_frame, HAY_TYPES)})
+    index = Index.__new__(Index)
+    index.n, index.engine, index._lock, index._hay = len(df), PgEngine(connect(url, autocommit=True)), threading.RLock(), True
+    index._df, index._sources = weakref.ref(df), sources
+    return index
 
 
 _CACHE: dict[tuple[int, int], tuple[weakref.ref, weakref.ref | None, Index]] = {}
