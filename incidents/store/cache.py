@@ -107,7 +107,8 @@ def read(path: Path) -> tuple[dict[str, pd.DataFrame], list[Problem]] | None:
 
         frames = {}
         for name, info in meta["frames"].items():
-            frame = feather.read_table(path / f"{name}.arrow").to_pandas()
+            # one chunk per column: taking rows from a many-chunked column is markedly slower
+            frame = feather.read_table(path / f"{name}.arrow").combine_chunks().to_pandas()
             if list(frame.columns) != info["columns"] or len(frame) != info["rows"]:
                 return None
             frames[name] = frame

@@ -192,7 +192,7 @@ def per_period(records, freq: str = "month", start: date | None = None, end: dat
     hi = pd.Timestamp(end) if end else g["period"].max()
     full = period_start(pd.Series([lo, hi]).astype("datetime64[us]"), freq)
     index = pd.date_range(full.iloc[0], full.iloc[1], freq="7D" if freq == "week" else "MS", unit="us")
-    counts = g.pivot_table(index="period", columns="event_type", values="n", aggfunc="sum", fill_value=0) \
+    counts = g.groupby(["period", "event_type"])["n"].sum().unstack(fill_value=0) \
         .reindex(index=index, columns=list(EVENT_TYPES), fill_value=0)
     out = counts.copy()
     out["incidents"] = counts.sum(axis=1)

@@ -28,45 +28,49 @@ SQL_TYPES = {"_row": "bigint", **{c: "text" for c in TEXT}, **{c: "bigint" for c
 HAY_TYPES = {"_row": "bigint", "haystack": "text"}
 
 
-def query_frame(df: pd.DataFrame) -> pd.DataFrame:
-    """The `inc` table of a frame: blank text '', unknown numbers and dates NULL, `window_end` the last day
-    of each incident's date window."""
+def _dates(values: pd.Series):
+    import pyarrow as pa
+
+    v = pd.to_datetime(values).dt.normalize().to_numpy(dtype="datetime64[us]")
+    return pa.array(v, pa.timestamp("us")).cast(pa.date32())
+
+
+def arrow_table(df: pd.DataFrame):
+    """The `inc` table of a frame, as Arrow with SQL types: blank text '', unknown numbers and dates NULL,
+    `_row` the position in the frame, `window_end` the last day of each incident's date window."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     n = len(df)
 
     def col(name, default):
         return df[name] if name in df else pd.Series(default, index=df.index)
 
-    out = {"_row": np.arange(n, dtype=np.int64)}
+    arrays = [pa.array(np.arange(n, dtype=np.int64))]
     for c in TEXT:
-        out[c] = col(c, "").fillna("").astype(str).to_numpy(dtype=object)
+        values = col(c, "")
+        arr = pa.array(values.astype(object) if isinstance(values.dtype, pd.CategoricalDtype) or values.dtype == object
+                       else values, from_pandas=True)
+        if not pa.types.is_string(arr.type) and not pa.types.is_large_string(arr.type):
+            arr = pa.array(values.astype(str).where(values.notna(), ""), pa.string())
+        arrays.append(pc.fill_null(arr.cast(pa.string()), ""))
     for c in INTS:
-        out[c] = pd.to_numeric(col(c, None), errors="coerce").astype("Int64").to_numpy(dtype=object, na_value=None)
+        arrays.append(pa.array(pd.to_numeric(col(c, None), errors="coerce").astype("Int64"), pa.int64()))
     for c in FLOATS:
-        out[c] = pd.to_numeric(col(c, None), errors="coerce").astype("float64").to_numpy()
+        arrays.append(pa.array(pd.to_numeric(col(c, None), errors="coerce").astype("float64").to_numpy(),
+                               pa.float64(), from_pandas=True))
     if n and {"event_date", "date_precision", "end_date"} <= set(df.columns):
         _, end = periods.windows(df)
     else:
         end = col("event_date", pd.NaT)
-    for c, values in (("event_date", col("event_date", pd.NaT)), ("end_date", col("end_date", pd.NaT)),
-                      ("window_end", end)):
-        out[c] = pd.to_datetime(values).dt.normalize().to_numpy(dtype="datetime64[us]")
-    return pd.DataFrame(out, columns=list(COLUMNS))
+    for values in (col("event_date", pd.NaT), col("end_date", pd.NaT), end):
+        arrays.append(_dates(values))
+    return pa.Table.from_arrays(arrays, names=list(COLUMNS))
 
 
-def arrow_table(frame: pd.DataFrame):
-    """The `inc` frame as Arrow with SQL types (dates as DATE, counts as BIGINT, text as VARCHAR)."""
-    import pyarrow as pa
-
-    fields = [("_row", pa.int64())] + [(c, pa.string()) for c in TEXT] + [(c, pa.int64()) for c in INTS] \
-        + [(c, pa.float64()) for c in FLOATS] + [(c, pa.date32()) for c in DATES]
-    arrays = []
-    for name, typ in fields:
-        values = frame[name]
-        if typ == pa.date32():
-            arrays.append(pa.array(values.to_numpy(dtype="datetime64[us]"), pa.timestamp("us")).cast(pa.date32()))
-        else:
-            arrays.append(pa.array(values.to_numpy(), typ, from_pandas=True))
-    return pa.Table.from_arrays(arrays, names=[n for n, _ in fields])
+def query_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """The `inc` table of a frame as pandas (for loading it into PostgreSQL)."""
+    return arrow_table(df).to_pandas(integer_object_nulls=True)
 
 
 class Index:
@@ -82,7 +86,7 @@ class Index:
         self._df = weakref.ref(df)
         self._sources = sources
         self._hay = False
-        self.engine.load("inc", arrow_table(query_frame(df)))
+        self.engine.load("inc", arrow_table(df))
 
     def ensure_search(self) -> None:
         """Build the `hay` table (folded text of each incident and its ledger) once."""

@@ -88,7 +88,7 @@ def make_view(ds: Dataset, state: FilterState, today: date | None = None) -> Vie
         if len(cand_rows):
             candidates = filters.take(df, cand_rows)
             shown_sel = matching.also(f"({sql.IS_REVIEWED} OR {sql.IS_CANDIDATE})")
-            shown = filters.take(df, np.union1d(reviewed_rows, cand_rows))
+            shown = candidates if not len(reviewed_rows) else filters.take(df, np.union1d(reviewed_rows, cand_rows))
     period = state.date_range(today)
     # The previous-period comparison needs the data under every filter but the dates; without a
     # date filter that is simply what is shown.
