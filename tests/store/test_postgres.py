@@ -21,6 +21,7 @@ import pandas as pd
 import pytest
 
 import pg_support
+from reference.writers import write_rows
 from incidents import dataset, store
 from incidents.cli import main
 from incidents.errors import WriteRefused
@@ -191,30 +192,13 @@ def test_a_killed_writer_leaves_nothing(db, tmp_path):
 
 
 WRITERS, ROWS_EACH = 8, 100
-BASE = dict(zip(INCIDENTS.names, (
-    "x,2025-12-23,,day,armed_clash,,TJK,AFG-TJK,Khatlon,Shamsiddin Shohin,Shuroobod,37.8414,70.0419,district,"
-    "Border guards,Armed group,2,,A valid row.,curated,verified,").split(",")))
-
-
-def _new_rows(writer: int) -> pd.DataFrame:
-    rows = []
-    for i in range(ROWS_EACH):
-        day = pd.Timestamp("2015-01-01") + pd.Timedelta(days=writer * ROWS_EACH + i)
-        rows.append(dict(BASE, incident_id=f"w{writer}-{i:03d}", event_date=day.strftime("%Y-%m-%d"),
-                         summary=f"Writer {writer}, row {i}: Пограничники, «кавычки», \"quotes\".",
-                         source_name=f"Outlet {writer}", url=f"https://example.org/{writer}/{i}", published=""))
-    return pd.DataFrame(rows, dtype=str)
 
 
 @pytest.mark.slow
 def test_eight_concurrent_maintainers_lose_nothing(db, tmp_path):
     assert main(["store", "import", str(FIXTURES / "good")]) == 0
     n_inc, n_src = (len(f) for f in store.open_store().read_tables()[:2])
-    files = []
-    for w in range(WRITERS):
-        path = tmp_path / f"new{w}.csv"
-        _new_rows(w).to_csv(path, index=False)
-        files.append(path)
+    files = write_rows(tmp_path, WRITERS, ROWS_EACH)
     env = dict(os.environ, PYTHONWARNINGS="ignore", PYTHONPATH=str(ROOT))
     procs = [subprocess.Popen([sys.executable, "-m", "incidents", "add", str(f), "--data", str(tmp_path),
                                "--allow-duplicates"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
