@@ -318,9 +318,11 @@ def _insert(cur, table: Table, rows: pd.DataFrame, log: list) -> list[int]:
     return out
 
 
-def publish_index(url: str, tables: dict[str, tuple[pd.DataFrame, dict[str, str]]]) -> None:
+def publish_index(url: str, tables: dict[str, tuple[pd.DataFrame, dict[str, str]]],
+                  indexes: tuple[tuple[str, str], ...] = ()) -> None:
     """Load the query layer's tables (view/index.py: `inc` and `hay`, each a frame and its columns' SQL types)
-    into the database, so the same SQL runs there (benchmarks and the engine-parity tests)."""
+    into the database, with b-tree indexes on (table, column) pairs, so the same SQL runs there (benchmarks
+    and the engine-parity tests)."""
     with connect(url) as conn, conn.cursor() as cur:
         for name in tables:
             cur.execute(f"DROP TABLE IF EXISTS {P.ident(name)}")
@@ -336,4 +338,6 @@ def publish_index(url: str, tables: dict[str, tuple[pd.DataFrame, dict[str, str]
             with cur.copy(f"COPY {P.ident(name)} FROM STDIN WITH (FORMAT csv{force})") as copy:
                 copy.write(data.to_csv(index=False, header=False, na_rep="").encode("utf-8"))
             cur.execute(f"CREATE INDEX ON {P.ident(name)} (_row)")
+            for column in [c for t, c in indexes if t == name]:
+                cur.execute(f"CREATE INDEX ON {P.ident(name)} ({P.ident(column)})")
             cur.execute(f"ANALYZE {P.ident(name)}")

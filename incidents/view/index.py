@@ -131,7 +131,8 @@ def publish_postgres(url: str, df: pd.DataFrame, sources: pd.DataFrame | None = 
 
     hay = haystack(df, sources)
     hay_frame = pd.DataFrame({"_row": np.arange(len(hay), dtype=np.int64), "haystack": hay.astype(str).to_numpy()})
-    publish_index(url, {"inc": (query_frame(df), SQL_TYPES), "hay": (hay_frame, HAY_TYPES)})
+    publish_index(url, {"inc": (query_frame(df), SQL_TYPES), "hay": (hay_frame, HAY_TYPES)},
+                  indexes=(("inc", "window_end"), ("inc", "event_date"), ("inc", "border")))
     index = Index.__new__(Index)
     index.n, index.engine, index._lock, index._hay = len(df), PgEngine(connect(url, autocommit=True)), threading.RLock(), True
     index._df, index._sources = weakref.ref(df), sources
