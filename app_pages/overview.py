@@ -15,20 +15,16 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import exports
+from app_pages import map_panel as mp
 from app_pages import state as S
 from app_pages.common import footer, load
 from incidents import charts
 from incidents.charts import palette as P
 from incidents.schema import EARLIEST_DATE, GEO_PRECISION_MEANING, REVIEWED, country_name
 from incidents.text import markdown as md_escape
-from incidents.view import aggregate, filters, headline, tables
+from incidents.view import aggregate, filters, headline, slider, tables
 from incidents.view.views import make_view
 
-# Scroll zoom off: the mouse wheel scrolls the page; the map zooms with its own buttons.
-PLOTLY_CONFIG = {"displaylogo": False, "scrollZoom": False,
-                 "modeBarButtonsToRemove": ["toImage", "sendDataToCloud", "lasso2d"]}
-MAP_W, MAP_H = 600, 380  # the map's size as laid out between 1280 and 1400 px (fans and legend are spaced for it)
-TL_W, TL_H = 400, 380
 LATEST = 8
 K = S.K
 
@@ -93,6 +89,8 @@ with sb.expander("Place, actor, casualties, precision", expanded=False):
     st.multiselect("Place precision", opts["geo_precisions"], key=K["geo_precisions"], placeholder="Any",
                    help="; ".join(f"{k}: {v}" for k, v in GEO_PRECISION_MEANING.items()))
 
+with sb:
+    mp.mount_bridge()  # reports pans and zooms of the map, and clicks on provinces (its callbacks change the state)
 state = S.current()
 ss[S.SAVED] = state
 
@@ -126,48 +124,82 @@ if len(view.candidates):
 st.caption(" · ".join(n for n in notes if n))
 
 # --- 4. map and timeline, linked: a selection on either is highlighted on both, kept in the URL -----
+# One fragment: while the time slider plays it reruns alone, one period per tick, not the whole page.
 epoch = ss.get(S.EPOCH, 0)
 map_key, tl_key = f"map-{state.key()}-{epoch}", f"timeline-{state.key()}-{epoch}"
-left, right = st.columns([0.6, 0.4], gap="small")
-with left:
-    map_fig = charts.map_figure(shown, height=MAP_H, width=MAP_W, selected_ids=selected or None,
-                                shade=None if state.shade == "none" else state.shade, legend=True)
-    map_event = st.plotly_chart(map_fig, key=map_key, on_select="rerun", selection_mode=("points", "box"),
-                                config=PLOTLY_CONFIG, theme=None)
-    counts = charts.MapCounts(**map_fig.layout.meta["counts"])
-    m1, m2 = st.columns([0.64, 0.36], vertical_alignment="center")
-    m1.caption(counts.caption() + " · drag to pan · click or box-select to select")
-    unmapped = shown[~charts.mappable(shown)]
-    if len(unmapped):
-        m2.button(f"List the {len(unmapped)} unmapped", key="list_unmapped", width="stretch",
-                  on_click=S.select, args=(list(unmapped["incident_id"]),),
-                  help="Select the shown incidents that are not on the map and list them in the table below")
-with right:
-    controls = st.container(horizontal=True, gap="small")
-    controls.segmented_control("Timeline lanes", filters.LANES, key=K["lanes"], required=True,
-                               format_func=lambda v: f"by {v}", label_visibility="collapsed",
-                               help="Timeline lanes: one per event type or one per border")
-    controls.segmented_control("Counts per", filters.AGGS, key=K["agg"], required=True,
-                               format_func=lambda v: f"{v}ly", label_visibility="collapsed",
-                               help="Incidents and killed per week or per month (the rows below the lanes)")
-    lanes, agg = ss.get(K["lanes"]) or "type", ss.get(K["agg"]) or "month"
-    if (lanes, agg) != (state.lanes, state.agg):  # a lane or period switch made in this very run
-        view = make_view(ds, replace(state, lanes=lanes, agg=agg), today)
-    tl_fig = charts.timeline_figure(shown, view.per, lanes, agg, (view.start, view.end), height=TL_H - 40,
-                                    width=TL_W, selected_ids=selected or None)
-    tl_event = st.plotly_chart(tl_fig, key=tl_key, on_select="rerun", selection_mode=("points", "box"),
-                               config=PLOTLY_CONFIG, theme=None)
-    st.caption("Hollow marker on a bar: date known only to the week or month · below: incidents and killed per "
-               f"{agg}, reviewed records only")
 ss[S.CHART_KEYS] = {"map": map_key, "timeline": tl_key}
+ss["_ticking"] = bool(ss.get(S.PLAYING))
 
-picked = list(dict.fromkeys(charts.selected_ids(map_fig, map_event) + charts.selected_ids(tl_fig, tl_event)))
-if picked and picked != ss.get("_last_picked"):  # a new selection on a chart: highlight it everywhere
-    ss["_last_picked"] = picked
-    S.select(picked)
-    st.rerun()
-if not picked:
-    ss["_last_picked"] = []
+
+def page_signature() -> tuple:
+    """What the rest of the page depends on: a change of it inside the fragment reruns the whole page."""
+    return (ss.get(K["lanes"]), ss.get(K["agg"]), bool(ss.get(K["in_view"])), tuple(ss.get(S.BBOX) or ()),
+            tuple(ss.get(S.SELECTED) or ()), ss.get(K["at"]) or "", bool(ss.get(K["trail"], True)))
+
+
+ss["_page_sig"] = page_signature()
+
+
+def charts_block() -> None:
+    global view
+    if ss["_ticking"] != bool(ss.get(S.PLAYING)):  # play pressed or stopped inside the fragment: re-time it
+        st.rerun()
+    if not ss.get(S.PLAYING) and page_signature() != ss["_page_sig"]:  # a step, a toggle, a selection
+        st.rerun()
+    lanes, agg = ss.get(K["lanes"]) or "type", ss.get(K["agg"]) or "month"
+    if (lanes, agg) != (view.state.lanes, view.state.agg):  # a lane or period switch made in this very run
+        view = make_view(ds, replace(view.state, lanes=lanes, agg=agg), today)
+    mp.advance_if_playing(mp.stops(view))
+    left, right = st.columns([0.6, 0.4], gap="small")
+    with left:
+        chart_slot = st.container()
+        at = mp.time_controls(view)  # drawn under the map, decided before it
+        map_fig = mp.map_for(replace(view, state=replace(view.state, trail=bool(ss.get(K["trail"], True)))), at,
+                             selected)
+        map_event = chart_slot.plotly_chart(map_fig, key=map_key, on_select="rerun",
+                                            selection_mode=("points", "box"), config=mp.PLOTLY_CONFIG, theme=None)
+        frame = map_fig.layout.meta["frame"]
+        ss[S.MAP_FRAME] = (frame["lon"][0], frame["lat"][0], frame["lon"][1], frame["lat"][1])
+        counts = charts.MapCounts(**map_fig.layout.meta["counts"])
+        caption = counts.caption() if not at else f"{slider.summary(view.shown, at)} · headline figures: whole range"
+        m1, m2 = st.columns([0.64, 0.36], vertical_alignment="center")
+        m1.caption(caption + " · drag to pan · click a marker or box-select to select, a province to filter")
+        unmapped = shown[~charts.mappable(shown)]
+        m2.toggle("Only in map view", key=K["in_view"], on_change=S.on_in_view,
+                  help="Filter to the area the map shows now; pan or zoom to move it (bbox= in the link)")
+        if len(unmapped) and not at:
+            m2.button(f"List the {len(unmapped)} unmapped", key="list_unmapped", width="stretch",
+                      on_click=S.select, args=(list(unmapped["incident_id"]),),
+                      help="Select the shown incidents that are not on the map and list them in the table below")
+        if view.state.bbox:
+            st.caption(mp.area_caption(view, ds, today))
+    with right:
+        controls = st.container(horizontal=True, gap="small")
+        controls.segmented_control("Timeline lanes", filters.LANES, key=K["lanes"], required=True,
+                                   format_func=lambda v: f"by {v}", label_visibility="collapsed",
+                                   help="Timeline lanes: one per event type or one per border")
+        controls.segmented_control("Counts per", filters.AGGS, key=K["agg"], required=True,
+                                   format_func=lambda v: f"{v}ly", label_visibility="collapsed",
+                                   help="Incidents and killed per week or per month (the rows below the lanes)")
+        tl_fig = charts.timeline_figure(shown, view.per, lanes, agg, (view.start, view.end), height=mp.TL_H - 40,
+                                        width=mp.TL_W, selected_ids=selected or None, period=slider.span(at))
+        tl_event = st.plotly_chart(tl_fig, key=tl_key, on_select="rerun", selection_mode=("points", "box"),
+                                   config=mp.PLOTLY_CONFIG, theme=None)
+        st.caption("Hollow marker on a bar: date known only to the week or month · below: incidents and killed per "
+                   f"{agg}, reviewed records only" + (" · band: the period on the map" if at else ""))
+    picked = list(dict.fromkeys(charts.selected_ids(map_fig, map_event) + charts.selected_ids(tl_fig, tl_event)))
+    if picked and picked != ss.get("_last_picked"):  # a new selection on a chart: highlight it everywhere
+        ss["_last_picked"] = picked
+        S.select(picked)
+        st.rerun()
+    if not picked:
+        ss["_last_picked"] = []
+    if ss.get(S.PLAYING):
+        S.sync_url()  # a tick reruns only this fragment: keep the link on the period shown
+        ss["_page_sig"] = page_signature()
+
+
+st.fragment(charts_block, run_every=mp.FRAME_SECONDS if ss["_ticking"] else None)()
 
 # --- 5. the latest incidents, and the provinces ----------------------------------------------------------
 latest_col, prov_col = st.columns([0.55, 0.45], gap="medium")
@@ -216,7 +248,7 @@ with prov_col:
 row = exports.row()
 exports.charts(row, view, "map", "Map")
 exports.charts(row, view, "timeline", "· timeline")
-exports.charts(row, view, "aggregate", f"· per {agg}")
+exports.charts(row, view, "aggregate", f"· per {view.state.agg}")
 exports.data_and_brief(view)
 
 # --- 7. table --------------------------------------------------------------------------------------

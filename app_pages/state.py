@@ -18,7 +18,7 @@ K = {
     "provinces": "f_provinces", "event_types": "f_types", "actors": "f_actors", "min_killed": "f_min_killed",
     "origins": "f_origins", "date_precisions": "f_dprec", "geo_precisions": "f_gprec", "text": "f_text",
     "lanes": "f_lanes", "agg": "f_agg", "incident": "f_incident", "candidates": "f_cand",
-    "sub_event_types": "f_sub", "shade": "f_shade",
+    "sub_event_types": "f_sub", "shade": "f_shade", "in_view": "f_in_view", "at": "f_at", "trail": "f_trail",
 }
 MULTI = ("borders", "countries", "provinces", "event_types", "actors", "origins", "date_precisions", "geo_precisions",
          "sub_event_types")
@@ -27,6 +27,9 @@ SAVED = "_filter_state"  # last FilterState, survives a visit to another page
 EPOCH = "_selection_epoch"  # bumped to clear chart selections
 CHART_KEYS = "_chart_keys"  # current widget keys of the charts and table (tests inject selections here)
 URL_WARNINGS = "_url_warnings"
+BBOX = "_bbox"  # the map area the 'only incidents in the map view' toggle applies (minlon, minlat, maxlon, maxlat)
+MAP_FRAME = "_map_frame"  # the area the map showed last (the toggle starts from it)
+PLAYING = "_playing"  # the time slider is playing
 
 
 def preset_dates(preset: str, today: date, first: date, start=None, end=None) -> tuple[date, date]:
@@ -52,6 +55,11 @@ def seed(state: FilterState, today: date, first: date) -> None:
     ss[K["agg"]] = state.agg
     ss[K["incident"]] = state.incident
     ss[K["shade"]] = state.shade
+    ss[K["in_view"]] = bool(state.bbox)
+    ss[BBOX] = tuple(state.bbox)
+    ss[K["at"]] = state.at
+    ss[K["trail"]] = bool(state.trail)
+    ss[PLAYING] = False
     ss[SELECTED] = list(state.selected)
     ss[SAVED] = state
 
@@ -72,6 +80,8 @@ def current() -> FilterState:
         candidates=bool(ss.get(K["candidates"])),
         lanes=ss.get(K["lanes"]) or "type", agg=ss.get(K["agg"]) or "month", incident=ss.get(K["incident"]) or "",
         selected=tuple(ss.get(SELECTED) or ()), shade=ss.get(K["shade"]) or "none",
+        bbox=tuple(ss.get(BBOX) or ()) if ss.get(K["in_view"]) else (), at=ss.get(K["at"]) or "",
+        trail=bool(ss.get(K["trail"], True)),
     )
 
 
@@ -119,6 +129,18 @@ def toggle_province(name: str) -> None:
     """Add a province to the province filter, or take it out again."""
     chosen = list(st.session_state.get(K["provinces"]) or [])
     st.session_state[K["provinces"]] = [p for p in chosen if p != name] if name in chosen else chosen + [name]
+
+
+def on_in_view() -> None:
+    """The area toggle: on, it takes the area the map shows now; off, it forgets it."""
+    ss = st.session_state
+    ss[BBOX] = tuple(ss.get(MAP_FRAME) or ()) if ss.get(K["in_view"]) else ()
+
+
+def set_area(box) -> None:
+    """A pan or zoom of the map, reported by the map bridge: the new area (used while the toggle is on)."""
+    if st.session_state.get(K["in_view"]):
+        st.session_state[BBOX] = tuple(box)
 
 
 def on_reset(today: date, first: date) -> None:

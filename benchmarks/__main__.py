@@ -22,8 +22,10 @@ from datetime import date
 from pathlib import Path
 
 from benchmarks import data
+from benchmarks.slider import bench_slider
 
 ROOT = Path(__file__).resolve().parent.parent
+
 TODAY = date(2026, 11, 21)
 
 
@@ -102,15 +104,14 @@ def bench_extract(table: Table, workdir: Path, repeat: int):
     seeds = sorted((ROOT / "seeds").glob("*.txt"))
     t, _ = median_time(lambda: extract.extract_paths(seeds), repeat)
     table.add("extract all seeds", str(len(seeds)), t, "s", None, 1.0)
+    sets = ("seeds", "tests/fixtures/articles", "tests/fixtures/articles_heldout", "tests/fixtures/articles_blind",
+            "tests/fixtures/articles_blind2", "tests/fixtures/articles_blind3", "tests/fixtures/articles_blind4",
+            "tests/fixtures/articles_blind5", "tests/fixtures/articles_blind6")
     corpus = workdir / "corpus"
     if not corpus.exists():
         corpus.mkdir()
         # every annotated set (English and Russian, with their page debris), cycled to 500 files
-        pool = sorted(p for folder in ("seeds", "tests/fixtures/articles", "tests/fixtures/articles_heldout",
-                                       "tests/fixtures/articles_blind", "tests/fixtures/articles_blind2",
-                                       "tests/fixtures/articles_blind3", "tests/fixtures/articles_blind4",
-                                       "tests/fixtures/articles_blind5")
-                      for p in (ROOT / folder).glob("*.txt"))
+        pool = sorted(p for folder in sets for p in extract.article_files([ROOT / folder]))
         for i in range(500):
             src = pool[i % len(pool)]
             (corpus / f"{i:03d}_{src.name}").write_text(src.read_text(encoding="utf-8"), encoding="utf-8")
@@ -119,6 +120,13 @@ def bench_extract(table: Table, workdir: Path, repeat: int):
     tb, _ = median_time(lambda: _keyword_baseline(files), 1)
     table.add("extraction throughput", "500 articles", len(files) / t, "articles/s", len(files) / tb, 50,
               lower_is_better=False)
+    # each annotated set on its own (its articles read three times: small sets are too quick to time once)
+    for folder in sets:
+        one = extract.article_files([ROOT / folder]) * 3
+        t, _ = median_time(lambda: [extract.extract_article(f) for f in one], repeat)
+        tb, _ = median_time(lambda: _keyword_baseline(one), repeat)
+        table.add(f"extraction throughput: {Path(folder).name}", f"{len(one) // 3} articles", len(one) / t,
+                  "articles/s", len(one) / tb, 50, lower_is_better=False)
 
 
 def _keyword_baseline(files) -> int:
@@ -218,6 +226,7 @@ def main(argv=None) -> int:
                 data.bench_memory(table, workdir / f"syn{n}", n, workdir / "cache-memory", human)
             if not args.no_postgres:
                 data.bench_postgres(table, ds, n, workdir / f"syn{n}", args.repeat, TODAY, median_time, human)
+            bench_slider(table, ds, n, human(n), TODAY)
             del ds
         elif run("browser") and not (workdir / f"syn{n}" / "incidents.csv").exists():
             from incidents import synth

@@ -90,7 +90,7 @@ def river_traces() -> list[go.Scattergeo]:
     return traces
 
 
-def base_traces(labels: bool = True, shading: list | None = None) -> list[go.Scattergeo]:
+def base_traces(labels: bool = True, shading: list | None = None, focus_border: str = FOCUS_BORDER) -> list[go.Scattergeo]:
     """Land fills, [province shading], province and country outlines, rivers, border lines (AFG–TJK
     emphasised) and, unless `labels` is False (the map then places its own), country labels."""
     layers = base_layers()
@@ -109,7 +109,7 @@ def base_traces(labels: bool = True, shading: list | None = None) -> list[go.Sca
     traces += river_traces()
     first_other = True
     for pair, (lons, lats) in layers["borders"].items():
-        focus = pair == FOCUS_BORDER
+        focus = pair == focus_border
         traces.append(go.Scattergeo(
             lon=lons, lat=lats, mode="lines", name=f"{border_label(pair)} border" if focus else "other borders",
             legendgroup="focus-border" if focus else "borders", showlegend=focus or first_other,

@@ -240,7 +240,7 @@ def density_traces(df: pd.DataFrame, cells: pd.DataFrame | None = None) -> list[
 
 def map_figure(df: pd.DataFrame, height: int = 470, lon_range=None, lat_range=None, *, width: int | None = None,
                selected_ids=None, shade: str | None = None, legend: bool | None = None,
-               labels: bool = True) -> go.Figure:
+               labels: bool = True, focus_border: str = P.FOCUS_BORDER) -> go.Figure:
     """The border map, framed to the shown incidents. Offline: our layers only (see basemap's doc).
 
     Frame: `lon_range`/`lat_range` when given, else fitted to the mapped incidents with the aspect of
@@ -249,7 +249,8 @@ def map_figure(df: pd.DataFrame, height: int = 470, lon_range=None, lat_range=No
     right (`legend` defaults to on with a width, off without; without a width the plot is taken to be
     as wide as it is high). Up to DETAIL_LIMIT incidents each gets its own marker (co-located ones fanned
     out, see `spread.place`); above it, counts per grid cell. `selected_ids` are highlighted (the rest
-    dimmed); `shade` = "incidents" or "killed" shades provinces. layout.meta holds the frame
+    dimmed); `shade` = "incidents" or "killed" shades provinces; `focus_border` is drawn thick (the border
+    the view is about: AFG–TJK unless one other border is chosen). layout.meta holds the frame
     ({"frame": {"lon", "lat", "width", "height"}}) and the `MapCounts` ({"counts": {...}}).
     """
     legend = _legend_on(legend, width)
@@ -275,7 +276,8 @@ def map_figure(df: pd.DataFrame, height: int = 470, lon_range=None, lat_range=No
     names = label_traces(fr, obstacles) if labels else []
     keys = [] if not legend else legend_traces(df, pl) if pl is not None else \
         [t for t in legend_traces(df.iloc[0:0], None) if t.meta["group"] == "lines"]  # cells: colour = count
-    fig = go.Figure(base_traces(labels=False, shading=shading) + names + scale_bar(fr) + marks + keys)
+    fig = go.Figure(base_traces(labels=False, shading=shading, focus_border=focus_border)
+                    + names + scale_bar(fr) + marks + keys)
     fig.update_geos(
         visible=False,
         showland=False, showcountries=False, showcoastlines=False, showocean=False, showlakes=False,
@@ -285,7 +287,7 @@ def map_figure(df: pd.DataFrame, height: int = 470, lon_range=None, lat_range=No
     )
     for t in fig.data:  # the border entries join the legend's "Lines" section, after the river
         if (t.meta or {}).get("role") == "border":
-            t.legendrank = 401 if t.meta.get("pair") == P.FOCUS_BORDER else 402
+            t.legendrank = 401 if t.meta.get("pair") == focus_border else 402
             t.showlegend = bool(t.showlegend) and legend
     fig.update_layout(
         template=TEMPLATE, font=FONT, height=height, margin=dict(l=0, r=LEGEND_PX if legend else 0, t=0, b=0),

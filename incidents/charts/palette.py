@@ -53,6 +53,7 @@ FOCUS_BORDER_LINE = "#1A1A1A"
 RIVER_LINE = "#A9CBE6"  # light blue: a border river shows as a blue casing around the border line
 LEADER_LINE = "#4A4A4A"  # thin line from a fanned marker back to its true point
 SELECTED_LINE = "#111111"
+PERIOD_FILL, PERIOD_LINE = "rgba(240, 200, 60, 0.22)", "rgba(200, 150, 0, 0.7)"  # the time slider's period
 
 assert set(EVENT_COLORS) == set(EVENT_TYPES), "every event type needs a colour"
 assert set(EVENT_SYMBOLS) == set(EVENT_TYPES), "every event type needs a symbol"

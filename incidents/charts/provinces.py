@@ -14,8 +14,8 @@ from ..text import html
 from .basemap import _line_xy
 
 NOT_GIVEN = "(province not given)"
-# Light-to-mid warm greys: the event colours on top stay the loudest thing on the map; prints in grey.
-SHADES = ["#E6DFD0", "#D2C7B1", "#BCAE92", "#A19173", "#847356"]
+# Light-to-mid cool greys: the warm event colours on top stay the loudest thing on the map; prints in grey.
+SHADES = ["#EEF1F4", "#DEE4EA", "#CBD5DF", "#B7C5D2", "#A2B4C5"]
 MEASURES = {"incidents": "incidents", "killed": "killed (known figures)"}
 
 

@@ -268,18 +268,21 @@ def _x_span(df: pd.DataFrame, per: pd.DataFrame | None, freq: str, x_range) -> t
 
 def timeline_figure(df: pd.DataFrame, per: pd.DataFrame | None = None, lanes: str = "type",
                     freq: str = "month", x_range: tuple | None = None, height: int = 470, *,
-                    width: int | None = None, selected_ids=None) -> go.Figure:
+                    width: int | None = None, selected_ids=None, period: tuple | None = None,
+                    label_rows: int | None = None) -> go.Figure:
     """Timeline of incidents (top) with incidents and killed per week or month (two rows below),
     sharing the date axis; ticks on period starts; row names in the lane-label column, counts on the right.
 
     Up to DETAIL_LIMIT incidents each is drawn (imprecise dates as spans, markers dodged within their
     lane; `width` in px as the page lays the figure out, default 1200, sizes that and allows more rows of
     labels); above it, the top row is a heat strip of incidents per
-    lane and period. `selected_ids` are highlighted, the rest dimmed.
+    lane and period. `selected_ids` are highlighted, the rest dimmed. `period` (first, last day) is the time
+    slider's current week or month, marked by a band across all rows.
     """
     # Without a width (the print export, older callers) one row of labels: it fits the 46 px the export
     # leaves between its legend and the plot. With the page's width, up to three rows as the height allows.
-    label_rows = 1 if width is None else 3 if height >= 460 else 2 if height >= 300 else 1
+    if label_rows is None:
+        label_rows = 1 if width is None else 3 if height >= 460 else 2 if height >= 300 else 1
     width = width or 1200
     order = lane_order(df, lanes)
     rows = 3 if per is not None else 1
@@ -338,6 +341,11 @@ def timeline_figure(df: pd.DataFrame, per: pd.DataFrame | None = None, lanes: st
     fig.layout.shapes = [dict(type="line", xref="x domain", x0=0, x1=1, yref="y", y0=k + 0.5, y1=k + 0.5,
                               line=dict(color="#EEE", width=1), layer="below")
                          for k in range(len(order) - 1)]  # thin separators between lanes
+    if period is not None:  # the time slider's period: a band behind the markers, in every row
+        first, last = (pd.Timestamp(d) for d in period)
+        fig.add_shape(type="rect", xref="x", yref="paper", x0=first, x1=last + pd.Timedelta(hours=23, minutes=59),
+                      y0=0, y1=1, fillcolor=P.PERIOD_FILL, line=dict(width=1, color=P.PERIOD_LINE), layer="below",
+                      name="period")
     if rows == 3:
         for axis, name in (("yaxis2", names[0]), ("yaxis3", names[1])):
             top_val = int(per["incidents" if axis == "yaxis2" else "killed_high"].max()) if len(per) else 0

@@ -158,7 +158,7 @@ def run_export(args) -> int:
     if args.kind == "chart":
         fmt = _format(args, CHART_FORMATS)
         data = fe.export_chart(args.chart, view, fmt, width=args.width, height=args.height, scale=args.scale,
-                               title=args.title)
+                               title=args.title, paper=args.paper)
         size = _png_size(data)
         dims = f", {size[0]}×{size[1]} px" if size else ""
     else:
@@ -206,8 +206,10 @@ def configure_export(p, common) -> None:
     c.add_argument("--chart", required=True, choices=CHARTS)
     c.add_argument("--format", choices=CHART_FORMATS, help="default: from the --out suffix")
     c.add_argument("--out", required=True, metavar="FILE")
-    c.add_argument("--width", type=int, help="width in CSS px (default: 1200; map 1100)")
-    c.add_argument("--height", type=int, help="height in CSS px (default: per chart; the map fits its extent)")
+    c.add_argument("--paper", choices=("a4", "letter"),
+                   help="a landscape A4 or Letter page (the map's default: A4; the others: 1200 px wide)")
+    c.add_argument("--width", type=int, help="width in CSS px (overrides --paper)")
+    c.add_argument("--height", type=int, help="height in CSS px (overrides --paper)")
     c.add_argument("--scale", type=float, help="pixel scale (default: 2 for PNG, 1 otherwise)")
     c.add_argument("--title", help="replace the generated title")
     add_filter_options(c)

@@ -27,6 +27,7 @@ from . import figures, render, words
 
 PAPERS = {"a4": "A4", "letter": "Letter"}
 CHART_WIDTH = 820  # CSS px the charts are drawn at; the page scales them to its text width
+MAP_HEIGHT = 560  # the map's height at that width: room for the legend column, legible on A4 and Letter
 MAX_ROWS = 500  # incidents listed in the table (the data export has them all)
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
@@ -60,8 +61,7 @@ def headline_rows(view: View) -> list[tuple[str, str, str]]:
 
 def chart_svg(chart: str, view: View) -> str:
     """The chart as an inline <svg> sized by the page (no title or footnote: the brief carries them)."""
-    fig = figures.decorate(figures.base_figure(chart, view), chart, "", "", "", CHART_WIDTH,
-                      None if chart == "map" else 440)
+    fig = figures.framed(chart, view, "", "", "", CHART_WIDTH, MAP_HEIGHT if chart == "map" else 440)
     svg = render.render(fig, "svg", width=fig.layout.width, height=fig.layout.height).decode("utf-8")
     svg = re.sub(r"^<\?xml[^>]*>\s*", "", svg)
     uid = re.search(r'id="defs-([0-9a-zA-Z]+)"', svg)
@@ -133,8 +133,8 @@ def build_html(view: View, paper: str = "a4", base_url: str | None = None, with_
         "timeline": ("Timeline", "One lane per event type (or border); a bar with a hollow marker is an incident "
                                  f"dated only to the week or month. Below: incidents per {state.agg} by type "
                                  "and killed (◆ best estimate, whisker: sources' low–high)."),
-        "map": ("Map", f"{words.MAP_KEY} Thick black line: the Afghanistan–Tajikistan border. "
-                       "Credits: see Data and credits."),
+        "map": ("Map", f"{figures.map_counts(view, CHART_WIDTH - 2 * figures.PAD, MAP_HEIGHT)}. {words.MAP_KEY} "
+                       f"Thick black line: the {words.border_name(state.focus_border())} border. Credits: see Data and credits."),
     }
     return _ENV.get_template("brief.html").render(
         csp=CSP, paper=PAPERS[paper], as_of=view.as_of, title=f"Security incidents on {words.subject(state)}",

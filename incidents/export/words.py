@@ -108,8 +108,10 @@ def sources_text(sources: pd.DataFrame) -> str:
             + ". Every report with its URL: the brief (incidents brief) or the data export.")
 
 
-MAP_KEY = ("Marker size grows with people killed; a hollow marker in a shaded circle means only the district, "
-           "province or border stretch is known.")
+MAP_KEY = ("Marker size grows with people killed; a hollow marker with a dashed circle means only the district, "
+           "province or border stretch is known; markers of incidents at one place are fanned out around it, a thin "
+           "line leading back to the place (•).")
+
 
 
 def footnote_text(view: View, chart: str | None = None) -> str:

@@ -112,9 +112,10 @@ def to_row(art: Article, m: Mention, dominant: str, article_border: str, rules: 
 
 
 def _toll(m: Mention, lang: str, rules: R.Rules) -> tuple[int | None, int | None, list[Count], list[Count], str]:
-    """Killed and injured with their counts and a note on totals; agreements, talks and visits kill nobody (0)."""
+    """Killed and injured with their counts and a note on totals. A strategic development (agreement, talks, visit) has
+    no toll of its own: blank, not 0 (a clash told in the same sentence is its own row and carries the figures)."""
     if m.event_type == C.STRATEGIC:
-        return 0, 0, [], [], ""
+        return None, None, [], [], ""
     return choose_counts(m, lang, rules)
 
 
@@ -146,7 +147,12 @@ def _where(art: Article, m: Mention, acts: list[C.ActorHit], dominant: str, arti
         territory = [p for i in m.infos for p in i.places if p.feature_code == "PCLI" and p.in_region and p.eventive
                      and p.locative] or _article_territory(art, m, rules)
         # 'on the territory of Uzbekistan', «на территории Узбекистана» names the side of the border
-        country = border.country or (territory[0].country if territory else "") or _actor_country(acts, rules) or dominant
+        # a border between two named countries: the side is one of the two (the first that the territory, a state
+        # force or the article's dominant country names), never a third country named elsewhere in the article
+        pair = set(border_code.split("-")) if border.border else set()
+        sides = [c for c in (border.country, territory[0].country if territory else "",
+                             *_force_sides(art, acts, rules), dominant) if c and (not pair or c in pair)]
+        country = sides[0] if sides else (border.country or dominant)
         return Where(country, border_code, "border_area", art.text[border.start:border.end], location=location,
                      spans=[f"place={border.start}:{border.end}"], reasons=["place known only as the border"])
     countries = [p for i in m.infos for p in i.places if p.feature_code == "PCLI" and p.in_region and p.eventive]
@@ -210,3 +216,17 @@ def _actor_country(acts: list[C.ActorHit], rules: R.Rules) -> str:
                 if pat.search(a.canonical):
                     return ALPHA2_TO_3.get(iso2, iso2)
     return ""
+
+
+def _force_sides(art: Article, acts: list[C.ActorHit], rules: R.Rules) -> list[str]:
+    """The countries of the state forces as the text writes them ('Uzbek border guards', «узбекскими пограничниками»):
+    a demonym in the words of the force or right before them, in the order the forces are named. The canonical name
+    is not used: a bare 'border guards' is filed under one country's forces whatever country they serve."""
+    out = []
+    for a in sorted(acts, key=lambda a: a.start):
+        if a.category != "state_force":
+            continue
+        found = P.demonym_countries(art.text[max(0, a.start - 25):a.end], rules)
+        if found:
+            out.append(found[-1][1])
+    return out

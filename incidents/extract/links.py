@@ -171,6 +171,8 @@ def place_relation(a: dict, b: dict, rules: R.Rules | None = None) -> str | None
         return "same" if _local(a) and _local(b) else "near"
     if not (_vague(a) or _vague(b)):
         return None  # a named place that cannot be located (or another district): not comparable
+    if a.get("border") and b.get("border") and a["border"] != b["border"]:
+        return None  # the Kyrgyz-Uzbek border and the Kyrgyz-Tajik border share a country, not a place
     ca, cb = _countries(a), _countries(b)
     return "vague" if not ca or not cb or ca & cb else None
 
@@ -318,7 +320,10 @@ def _undated_join(a: dict, b: dict, rel: str, rules: R.Rules | None) -> bool:
             and a["event_type"] not in NO_HINT_TYPES  # talks in a capital are many: never joined on the place alone
         same_figures = all(_num(a.get(f)) == _num(b.get(f)) for f in ("killed", "injured")
                            if _num(a.get(f)) is not None and _num(b.get(f)) is not None)
-        return (counts_compatible(a, b, strict=True) and same_figures and tied) or (no_figures and same_spot)
+        # talks and visits carry no toll (blank): agreeing actors at one place tie them without figures
+        strategic = a["event_type"] == b["event_type"] == NO_HINT_TYPES[0] and no_figures and km is not None and km < 1.0
+        return (counts_compatible(a, b, strict=True) and same_figures and tied) or (no_figures and same_spot) \
+            or (strategic and tied)
     for r in undated:
         other = b if r is a else a
         pub = _published(r)

@@ -292,5 +292,53 @@ def find_borders(text: str, offset: int = 0, rules: R.Rules | None = None, lang:
             if last and re.fullmatch(r"\s*(?:[a-z-]+\s+){0,2}", before[last[0].end():]) is not None:
                 side = ALPHA2_TO_3.get(last[1], last[1])
             out.append(BorderMention(m.start() + offset, m.end() + offset, m.group(0), border, label, side))
+    pairs = _pair_borders(text, offset, rules, lang)
+    if pairs:  # a pair named generically replaces the bare 'border' inside it, never a phrase of the table
+        out = [b for b in out if b.border or not any(p.start <= b.start and b.end <= p.end for p in pairs)]
+        out += [p for p in pairs if not any(b.border and b.start < p.end and p.start < b.end for b in out)]
     return sorted(out, key=lambda b: b.start)
+
+
+_PAIR_CACHE: dict = {}
+
+
+def _pair_patterns(rules: R.Rules, lang: str) -> list[re.Pattern]:
+    """Two countries named together with a border word, in any of the ways news writes it: a compound adjective
+    ('the Kyrgyz-Uzbek border', «киргизско-узбекской границе») or a border between two named countries ('the border
+    between Kyrgyzstan and Tajikistan', «на границе между Кыргызстаном и Таджикистаном», «границе Киргизии и
+    Таджикистана»). Built from the country stems table, so every pair of countries is covered alike."""
+    key = (id(rules.country_stems), lang)
+    if key not in _PAIR_CACHE:
+        stems = rules.country_stems.get(lang, ())
+        s = "(?:" + "|".join(p.pattern for p, _, _ in stems) + ")" if stems else r"(?!x)x"
+        word = {"en": r"(?:border|frontier)s?", "ru": r"(?:границ|рубеж)\w*"}.get(lang, r"(?!x)x")
+        state = {"en": r"(?:(?:state|common|shared|disputed)\s+)?", "ru": r"(?:(?:государственн|общ|спорн)\w*\s+)?"}.get(lang, "")
+        link = r"(?:and|&)" if lang == "en" else r"и"
+        _PAIR_CACHE[key] = [
+            re.compile(rf"(?<![\w-])({s})\s?[-–]\s?({s})\s+{state}{word}", R.FLAGS),
+            re.compile(rf"(?<![\w-]){word}\s+(?:(?:between|of|между)\s+)?(?:the\s+)?({s})\s+{link}\s+(?:the\s+)?({s})(?![\w])",
+                       R.FLAGS)]
+    return _PAIR_CACHE[key]
+
+
+def _pair_borders(text: str, offset: int, rules: R.Rules, lang: str | None) -> list[BorderMention]:
+    out = []
+    for lg in ([lang] if lang else list(rules.country_stems)):
+        stems = rules.country_stems.get(lg, ())
+        for pat in _pair_patterns(rules, lg):
+            for m in pat.finditer(text):
+                sides = []
+                for word in (m.group(1), m.group(2)):
+                    hit = next(((iso2, adj) for p, iso2, adj in stems if p.fullmatch(word)), None)
+                    if hit is None:
+                        break
+                    sides.append(hit)
+                if len(sides) != 2 or sides[0][0] == sides[1][0]:
+                    continue
+                isos = sorted(ALPHA2_TO_3.get(i, i) for i, _ in sides)
+                code = "-".join(isos)
+                label = next((lbl for _, b, lbl, _lg in rules.border_phrases if b == code),
+                             f"{sides[0][1]}-{sides[1][1]} border")
+                out.append(BorderMention(m.start() + offset, m.end() + offset, m.group(0), code, label, ""))
+    return out
 

@@ -121,6 +121,7 @@ class Rules:
     actor_re: dict[str, Combined]
     demonym_re: dict[str, Combined]
     border_re: dict[str, Combined]
+    country_stems: dict[str, tuple[tuple[re.Pattern, str, str], ...]]  # lang -> (stem, ISO2, English adjective)
     casualty_any: Table  # any casualty cue of the language (a quick test before looking for counts)
     # tables once read by file name outside this module
     victim_groups: dict[str, tuple[tuple[str, re.Pattern], ...]]  # lang -> (group, pattern): whose casualties
@@ -162,6 +163,14 @@ def _any_of(patterns: list[str]) -> re.Pattern:
 def _alternation(rows) -> Table:
     """lang -> one case-insensitive alternation of the rows' patterns (rows without a lang count as English)."""
     return {lang: _any_of(pats) for lang, pats in _by_lang(rows).items()}
+
+
+def _country_stems(rows) -> dict[str, tuple[tuple[re.Pattern, str, str], ...]]:
+    out: dict[str, list] = {}
+    for row in rows:
+        out.setdefault(row["lang"], []).append((re.compile(rf"(?:{row['pattern']})", FLAGS), row["country"],
+                                                row["adjective"]))
+    return {lang: tuple(v) for lang, v in out.items()}
 
 
 def _lang_only(rows) -> Table:
@@ -308,6 +317,7 @@ def load(directory: str | None = None) -> Rules:
             rows, lambda row: Actor(row["canonical"], None, row["category"], row["role"], row["lang"]))),
         demonym_re=t("demonyms.csv", lambda rows: _combined_by_lang(rows, lambda row: row["country"], flags_of=_en_unicode)),
         border_re=t("border_phrases.csv", lambda rows: _combined_by_lang(rows, lambda row: (row["border"], row["label"]))),
+        country_stems=t("country_stems.csv", _country_stems),
         casualty_any=_casualty_any(casualty_cues),
         victim_groups=t("victim_groups.csv", _victim_groups),
         scope_areas=t("scope_areas.csv", _scope_areas),

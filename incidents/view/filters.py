@@ -74,6 +74,10 @@ class FilterState:
             return self.start, self.end
         return None, None
 
+    def focus_border(self) -> str:
+        """The border the map draws thick: the one border chosen, else the Tajik–Afghan border."""
+        return self.borders[0] if len(self.borders) == 1 and self.borders[0] != NO_BORDER else FOCUS_BORDER
+
     def key(self) -> str:
         """Short stable hash of the filters (not the view settings): changes whenever the shown set may."""
         d = asdict(self)

@@ -143,3 +143,126 @@ def test_a_map_selection_is_highlighted_on_the_timeline_and_survives_a_reload(op
     assert highlighted(again, "timeline") == set(picked)
     assert highlighted(again, "map") == set(picked)
     again.get_by_text(f"Table limited to the {len(picked)} selected incidents").wait_for(timeout=20_000)
+
+
+# --- issue 18: the area filter, clicks on provinces, the time slider -------------------------------------
+
+def reviewed_ids(ds) -> "pd.Series":
+    return ds.incidents[ds.incidents["review_status"].isin(REVIEWED)]
+
+
+def wait_url(page, test: str, timeout: int = 20_000) -> dict:
+    page.wait_for_function(f"() => {{ const q = new URLSearchParams(location.search); return {test}; }}",
+                           timeout=timeout)
+    wait_idle(page)
+    return parse_qs(urlsplit(page.url).query)
+
+
+def test_a_link_with_a_bbox_shows_only_the_incidents_inside_it(opened, dash_url, dash_ds, tmp_path):
+    box = (69.0, 37.0, 71.0, 38.5)
+    rev = reviewed_ids(dash_ds)
+    inside = rev[rev["longitude"].between(box[0], box[2]) & rev["latitude"].between(box[1], box[3])]
+    assert 0 < len(inside) < len(rev)
+    page = opened(dash_url + "/?border=all&preset=all&bbox=69,37,71,38.5")
+    count = page.get_by_text(re.compile(r"^Showing \d+ of")).first.inner_text()
+    assert count.startswith(f"Showing {len(inside)} of {len(rev)} reviewed records")
+    page.get_by_text("Area filter on: 69.00–71.00°E, 37.00–38.50°N").wait_for(timeout=20_000)
+    with page.expect_download() as got:  # the table's rows, as the CSV of exactly this view
+        page.get_by_role("button", name="CSV", exact=True).click()
+    import pandas as pd
+    rows = pd.read_csv(got.value.path())
+    assert set(rows["incident_id"]) == set(inside["incident_id"])
+    assert rows["longitude"].between(box[0], box[2]).all() and rows["latitude"].between(box[1], box[3]).all()
+
+
+def test_the_area_toggle_follows_a_zoom_of_the_map_and_turns_off(opened, dash_url):
+    page = opened(dash_url + "/?border=all&preset=all")
+    page.get_by_text("Only in map view").click()
+    first = [float(v) for v in wait_url(page, "q.has('bbox')")["bbox"][0].split(",")]
+    box = page.locator(".js-plotly-plot .geo").first.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.locator('.modebar-btn[data-title="Zoom in"]').first.click(force=True)
+    second = [float(v) for v in wait_url(page, f"q.get('bbox') && q.get('bbox') !== '{','.join(map(str, first))}'")
+              ["bbox"][0].split(",")]
+    assert second[2] - second[0] < (first[2] - first[0]) * 0.7  # zoomed in: a narrower area
+    assert first[0] < second[0] < second[2] < first[2] and first[1] < second[1] < second[3] < first[3]
+    page.get_by_text("Only in map view").click()
+    wait_url(page, "!q.has('bbox')")
+
+
+def test_clicking_a_province_on_the_map_adds_it_to_the_filter_and_the_link(opened, dash_url, dash_ds):
+    from incidents.geo import Geography
+    page = opened(dash_url + "/?border=all&preset=all")
+    page.wait_for_function(f"() => ({JS_MARKERS})('map').markers.length > 0", timeout=20_000)
+    got = page.evaluate(JS_MARKERS, "map")
+    b, marks = got["box"], got["markers"]
+    geo = Geography.load()
+    spot = None
+    for fy in (0.5, 0.4, 0.6, 0.3, 0.7):  # a point inside a province, 30 px from every marker
+        for fx in (0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8):
+            x, y = b["left"] + fx * (b["right"] - b["left"]), b["top"] + fy * (b["bottom"] - b["top"])
+            if min(((m["x"] - x) ** 2 + (m["y"] - y) ** 2) ** 0.5 for m in marks) < 30:
+                continue
+            lon, lat = page.evaluate("""([x, y]) => { const gd = [...document.querySelectorAll('.js-plotly-plot')]
+                .find(p => p.querySelector('.geo')); const g = gd.getBoundingClientRect();
+                return gd._fullLayout.geo._subplot.projection.invert([x - g.left, y - g.top]); }""", [x, y])
+            name = str(geo.admin1_at([lat], [lon])[0])
+            if name:
+                spot = (x, y, name)
+                break
+        if spot:
+            break
+    assert spot, "no empty spot inside a province on the map"
+    x, y, name = spot
+    page.mouse.move(x, y)
+    page.wait_for_timeout(200)
+    page.mouse.click(x, y)
+    assert wait_url(page, "q.has('province')")["province"] == [name]
+    assert "sel" not in parse_qs(urlsplit(page.url).query)  # a click on a province is not a marker selection
+    page.get_by_text(re.compile(r"^Showing \d+ of")).first.wait_for(timeout=20_000)
+
+
+def test_a_link_with_a_period_opens_on_it_with_its_incidents_highlighted(opened, dash_url, dash_ds):
+    page = opened(dash_url + "/?border=all&preset=all&at=2026-08")
+    page.wait_for_function(f"() => ({JS_MARKERS})('map').markers.some(m => m.opacity < 0.5)", timeout=20_000)
+    rev = reviewed_ids(dash_ds)
+    from incidents.view import slider
+    drawn, in_period = slider.frame(rev, "2026-08")
+    want = set(in_period) & set(rev.loc[charts.mappable(rev), "incident_id"])
+    assert want and highlighted(page, "map") == want
+    drawn_ids = {m["id"] for m in page.evaluate(JS_MARKERS, "map")["markers"]}
+    assert drawn_ids <= set(drawn["incident_id"])  # nothing after August 2026 is drawn
+    assert page.get_by_role("slider").first.get_attribute("aria-valuetext") == "2026-08"
+    assert page.evaluate("""() => { const gd = [...document.querySelectorAll('.js-plotly-plot')]
+        .find(p => p.querySelector('.cartesianlayer .xy')); return (gd.layout.shapes || [])
+        .filter(s => s.name === 'period').length; }""") == 1  # the timeline marks the period
+    page.get_by_text("August 2026:").first.wait_for(timeout=20_000)
+
+
+def test_play_advances_through_periods_and_pause_stops(opened, dash_url):
+    page = opened(dash_url + "/?border=all&preset=all")
+    page.get_by_role("button", name="▶ Play").click()
+    seen = set()
+    for _ in range(40):
+        at = parse_qs(urlsplit(page.url).query).get("at", [""])[0]
+        if at:
+            seen.add(at)
+        if len(seen) >= 4:
+            break
+        page.wait_for_timeout(400)
+    assert len(seen) >= 4, seen  # the first period and at least three more
+    page.get_by_role("button", name="⏸ Pause").click()
+    stopped = wait_url(page, "q.has('at')")["at"]
+    page.wait_for_timeout(3000)
+    assert parse_qs(urlsplit(page.url).query)["at"] == stopped
+    page.get_by_role("button", name="▶ Play").wait_for(timeout=10_000)
+
+
+def test_the_period_slider_moves_with_the_keyboard(opened, dash_url):
+    page = opened(dash_url + "/?border=all&preset=all&at=2026-08")
+    page.get_by_role("slider").first.focus()
+    page.keyboard.press("ArrowRight")
+    assert wait_url(page, "q.get('at') === '2026-09'")["at"] == ["2026-09"]
+    page.get_by_role("button", name="◀ Back").focus()
+    page.keyboard.press("Enter")
+    assert wait_url(page, "q.get('at') === '2026-08'")["at"] == ["2026-08"]

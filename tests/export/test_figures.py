@@ -270,3 +270,34 @@ def test_dashboard_without_chromium_says_so_and_keeps_working(monkeypatch):
     assert buttons["brief-html"].label == "Download brief (HTML)" and not buttons["brief-html"].disabled
     assert not buttons["data-csv"].disabled
     assert len(at.get("plotly_chart")) == 2 and at.metric
+
+
+def test_map_export_is_a_landscape_page_with_its_legend_and_the_mapped_count(ds):
+    every = make_view(ds, query.from_query({"border": "all", "preset": "all"}), TODAY)
+    for paper, (w, h) in fe.PAGES.items():
+        fig = fe.export_figure("map", every, paper=paper)
+        assert (fig.layout.width, fig.layout.height) == (w, h)
+        keys = [t.name for t in fig.data if (t.meta or {}).get("role") == "legend-key"]
+        assert "exact or near" in keys and "river" in keys and fig.layout.showlegend
+        assert fig.layout.legend.x > 1  # the legend column beside the map, not over it
+        foot = " ".join(a.text for a in fig.layout.annotations)
+        counts = charts.MapCounts(**fig.layout.meta["counts"])
+        assert f"{counts.mapped} of {len(every.shown)} shown incidents mapped" in foot
+    reader = PdfReader(io.BytesIO(fe.export_chart("map", every, "pdf")))
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (842, 596)  # A4 landscape in pt
+
+
+def test_map_export_draws_the_chosen_border_thick_and_names_a_slider_period(ds):
+    tkm = make_view(ds, query.from_query({"border": "AFG-TKM", "preset": "all", "at": "2023-11"}), TODAY)
+    fig = fe.export_figure("map", tkm)
+    thick = {t.meta["pair"] for t in fig.data if (t.meta or {}).get("role") == "border" and t.line.width > 3}
+    assert thick == {"AFG-TKM"}
+    assert "Period shown: November 2023" in fig.layout.title.subtitle.text
+    drawn, in_period = fe.slider.frame(tkm.shown, "2023-11")
+    assert in_period == ["fxd-024"] and len(drawn) == 2  # 2021 faint, 2026 not drawn
+    strong = {i for t in fe.map_figure(tkm, 800, 500).data if (t.meta or {}).get("role") == "incidents"
+              for i, o in zip(t.customdata, t.marker.opacity) if o > 0.5}
+    assert strong == set(in_period) & set(tkm.shown.loc[charts.mappable(tkm.shown), "incident_id"])
+    band = [s for s in fe.export_figure("timeline", tkm).layout.shapes if s.name == "period"]
+    assert len(band) == 1 and str(band[0].x0).startswith("2023-11-01")
