@@ -10,7 +10,7 @@ import streamlit as st
 
 from incidents import dataset
 from incidents.geo import ATTRIBUTION
-from incidents.store import FileStore
+from incidents.store import open_store
 
 
 @st.cache_resource(show_spinner="Loading incidents…", max_entries=2)
@@ -24,8 +24,9 @@ def _load(directory: str, fingerprint: tuple) -> dataset.Dataset:
 
 
 def load() -> dataset.Dataset:
-    """The dataset in $BORDERWATCH_DATA (default ./data), reloaded whenever a CSV changes on disk."""
-    store = FileStore()
+    """The dataset of the configured store ($BORDERWATCH_STORE's database, else the CSVs in $BORDERWATCH_DATA,
+    default ./data), reloaded whenever a CSV changes on disk or anyone commits to the database."""
+    store = open_store()
     return _load(str(store.directory), store.fingerprint())
 
 

@@ -20,6 +20,8 @@ ENV_DASHBOARD_URL = "BORDERWATCH_DASHBOARD_URL"  # public address of the dashboa
 ENV_BROWSER = "BROWSER_PATH"             # Chromium binary for exports (the name kaleido also reads)
 ENV_USER_AGENT = "BORDERWATCH_USER_AGENT"  # User-Agent of `incidents fetch` (default names the tool and its purpose)
 ENV_HTTP_CACHE = "BORDERWATCH_HTTP_CACHE"  # HTTP cache of `incidents fetch`, or 'off' (default <load cache>/http)
+ENV_STORE = "BORDERWATCH_STORE"          # postgresql://... for the team's database; unset (or 'files'): the data directory
+ENV_USER = "BORDERWATCH_USER"            # the maintainer's name in the change history (default: the login name)
 
 DEFAULT_MAX_UPLOAD_MB = 20.0
 DEFAULT_USER_AGENT = ("borderwatch-intake/0.2 (+offline border-incident research tool; reads public news feeds "
@@ -68,6 +70,41 @@ def cache_root() -> Path | None:
     if value is not None and value.casefold() in _OFF:
         return None
     return Path(value).expanduser() if value else Path.home() / ".cache" / "borderwatch"
+
+
+_overrides: dict[str, str | None] = {}
+
+
+def use_store(url: str | None) -> None:
+    """Select the store for this process (the command line's --store), over $BORDERWATCH_STORE."""
+    _overrides["store"] = url
+
+
+def store_url() -> str | None:
+    """The database the data lives in (postgresql://user:password@host:port/db), or None for the data
+    directory's CSV files: --store, else $BORDERWATCH_STORE ('files' or empty: the CSV files)."""
+    value = _overrides.get("store") or _env(ENV_STORE) or ""
+    if value.casefold() in ("", "files", "file", "csv"):
+        return None
+    if not value.startswith(("postgresql://", "postgres://")):
+        from .errors import StoreError
+
+        raise StoreError(f"{ENV_STORE} must be a postgresql://... address or 'files', not {value.split('@')[-1]!r}")
+    return value
+
+
+def set_command(name: str | None) -> None:
+    """The command recorded with each change in the database's history (the CLI sets it)."""
+    _overrides["command"] = name
+
+
+def command_name() -> str | None:
+    return _overrides.get("command")
+
+
+def maintainer() -> str | None:
+    """The maintainer's name recorded with each change: $BORDERWATCH_USER, else None (the login name)."""
+    return _env(ENV_USER) or None
 
 
 def save_enabled() -> bool:

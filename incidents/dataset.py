@@ -17,7 +17,7 @@ from .check import bad_rows, check_dataset
 from .derive import derive_geography, derive_ledger, type_incidents, type_sources
 from .errors import Problem
 from .geo import Geography
-from .store import FileStore, articles
+from .store import articles, open_store
 from .store import cache as load_cache
 from .vector import isin
 
@@ -131,10 +131,11 @@ def load(directory: str | Path | None = None, include_extracted: bool = True, ca
     Unreviewed extracted candidates (data/extracted.csv) are added with origin 'extracted'; one that
     fails a rule (e.g. no date yet) is left out with a warning, since it waits for review anyway.
     The result is kept in the load cache (store/cache.py) and served from there while the data
-    files, the code and the day stay the same; `cache=False` always reads the CSVs.
+    files (or the database's newest change), the code and the day stay the same; `cache=False` always
+    reads the store. With a database store (BORDERWATCH_STORE) the tables come from the database.
     """
-    store = FileStore(directory)
-    entry = cache_entry(store.directory, include_extracted) if cache else None
+    store = open_store(directory)
+    entry = store.cache_entry(include_extracted) if cache else None
     if entry is not None:
         cached = load_cache.read(entry)
         if cached is not None:
@@ -142,7 +143,7 @@ def load(directory: str | Path | None = None, include_extracted: bool = True, ca
             return Dataset(frames["incidents"], frames["sources"], problems, store.directory,
                            frames.get("pending", _empty_claims()))
     ds = _load(store, include_extracted)
-    if entry is not None and cache_entry(store.directory, include_extracted) == entry:
+    if entry is not None and store.cache_entry(include_extracted) == entry:
         load_cache.write(entry, {"incidents": ds.incidents, "sources": ds.sources, "pending": ds.pending},
                          ds.problems)  # files unchanged while we read them
     ds.data_dir = store.directory
@@ -155,11 +156,11 @@ def cache_entry(directory: str | Path, include_extracted: bool = True) -> Path |
     return load_cache.entry(Path(directory), names, f"extracted={include_extracted}")
 
 
-def _load(store: FileStore, include_extracted: bool) -> Dataset:
+def _load(store, include_extracted: bool) -> Dataset:
     raw_inc, raw_src, read_problems = store.read_tables()
     ds = build(raw_inc, raw_src, str(store.incidents_path), str(store.sources_path), problems=read_problems)
     ext_path = store.candidates_path
-    if include_extracted and ext_path.exists():
+    if include_extracted and store.has_candidates():
         ext, p3 = store.read_candidates()
         if ext is not None:
             e_inc, e_src = extracted_candidates(ext, set(ds.incidents["incident_id"]))

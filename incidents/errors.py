@@ -27,6 +27,10 @@ class WriteRefused(IncidentsError):
         self.problems = list(problems or [])
 
 
+class StoreError(IncidentsError):
+    """The configured store cannot be used (no database at that address, a missing driver, ...)."""
+
+
 class ReviewError(IncidentsError):
     """A review decision could not be applied; the message says why (e.g. the record has no date yet)."""
 

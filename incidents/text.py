@@ -93,3 +93,17 @@ def cut_at_word(text: str, limit: int) -> str:
             if head:
                 return head.rstrip("-_ ")
     return text[:limit]
+
+
+def fold_all(values) -> "object":
+    """`fold` of every value of a pandas Series, fast at a million rows: ASCII text (the bulk) is folded
+    by Arrow's lower-casing (for ASCII, casefold is lower-case and NFKD changes nothing), the rest by
+    `fold` one value at a time. Same result as `values.map(fold)`."""
+    import pandas as pd
+
+    s = pd.Series(values, copy=False).astype(str).astype("string[pyarrow]")
+    out = s.str.lower().astype(object)
+    other = ~s.str.isascii().fillna(True).astype(bool)
+    if other.any():
+        out[other] = s[other].map(fold)
+    return out.astype(str)

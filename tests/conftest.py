@@ -43,3 +43,11 @@ def dash():
 def _no_data_env(monkeypatch):
     """Tests choose their data directory explicitly; a developer's BORDERWATCH_DATA must not leak in."""
     monkeypatch.delenv("BORDERWATCH_DATA", raising=False)
+    monkeypatch.delenv("BORDERWATCH_STORE", raising=False)  # nor a database address
+    from incidents import config
+
+    config.use_store(None)
+    config.set_command(None)
+    yield
+    config.use_store(None)
+    config.set_command(None)

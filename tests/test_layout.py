@@ -158,6 +158,8 @@ def test_extraction_never_imports_the_scorer():
     ("incidents.charts", ("incidents.store.files", "incidents.store.transaction", "incidents.curate",
                           "incidents.export", "incidents.cli")),
     ("incidents.view", ("incidents.export", "incidents.curate", "incidents.cli")),
+    # the query layer's SQL is text only: no engine, no store, no pandas-side code
+    ("incidents.view.sql", ("incidents.store", "incidents.view.index", "incidents.view.views", "incidents.dataset")),
     ("incidents.check", ("incidents.view", "incidents.charts", "incidents.export", "incidents.curate",
                          "incidents.extract", "incidents.cli")),
 ])

@@ -24,8 +24,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "export": ("export", "export a chart (png/svg/pdf) or the filtered data (csv/geojson/xlsx)"),
     "brief": ("export", "a one-document brief of the filtered view (PDF or HTML)"),
     "synth": ("synth", "write a synthetic, schema-valid dataset of N incidents"),
+    "store": ("store", "the team's PostgreSQL database: init, import DIR, export DIR, history INCIDENT_ID"),
 }
-NESTED = ("export",)  # commands with their own sub-commands, which take the common options themselves
+NESTED = ("export", "store")  # commands with their own sub-commands, which take the common options themselves
 
 
 def _module(name: str):
@@ -37,6 +38,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--data", metavar="DIR", help=f"data directory (default: ${config.ENV_DATA} or ./data)")
+    common.add_argument("--store", metavar="URL", help=f"postgresql://... database holding the data instead of the "
+                        f"CSV files (default: ${config.ENV_STORE}, else the data directory)")
     for name, (_, help_text) in COMMANDS.items():
         p = sub.add_parser(name, parents=[] if name in NESTED else [common], help=help_text,
                            description=help_text[0].upper() + help_text[1:] + ".")
@@ -47,6 +50,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     run = getattr(_module(args.command), f"run_{args.command}")
+    config.use_store(getattr(args, "store", None))
+    config.set_command(" ".join(["incidents", *(sys.argv[1:] if argv is None else argv)])[:500])
     try:
         return run(args)
     except IncidentsError as exc:

@@ -39,14 +39,15 @@ def configure_validate(p, common) -> None:
 def run_validate(args) -> int:
     from .. import schema as S
     from ..check import check_dataset, sort_problems
-    from ..store import FileStore, read_table
+    from ..store import FileStore, open_store, read_table
 
-    targets = [Path(p) for p in args.paths] or [FileStore(args.data).directory]
+    default = open_store(args.data)
+    targets = [Path(p) for p in args.paths] or [default.directory]
     problems = []
     rows = 0
     for target in targets:
-        if target.is_dir():
-            store = FileStore(target)
+        if target.is_dir() or not args.paths:
+            store = default if not args.paths else FileStore(target)
             inc, src, read_problems = store.read_tables()
             problems += sort_problems(read_problems + check_dataset(inc, src, str(store.incidents_path),
                                                                    str(store.sources_path)))
@@ -83,7 +84,7 @@ def run_add(args) -> int:
     from ..curate.plan import plan_add, plan_add_sources
     from ..errors import WriteRefused
 
-    st = store.FileStore(args.data)
+    st = store.open_store(args.data)
     new_path = Path(args.file)
     new, read_problems = store.read_table(new_path)
     if new is None:

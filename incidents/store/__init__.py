@@ -1,7 +1,9 @@
-"""The only code that opens data files: tables, articles, the bundled geography, the load cache.
+"""The only code that opens data files or databases: tables, articles, the bundled geography, the load cache.
 
-`FileStore` is the data directory seen as a store with a small interface - read the tables, run one
-write transaction, tell whether the files changed - so a database store can take its place later.
+A store has a small interface - read the tables, run one write transaction, tell whether anything
+changed. `FileStore` is the data directory's CSV files (the default); `PgStore` (postgres.py) a
+PostgreSQL database a team shares, selected by $BORDERWATCH_STORE or --store. `open_store` and
+`transaction` pick the configured one, so every command and the dashboard use the same.
 """
 
 from __future__ import annotations
@@ -13,14 +15,15 @@ import pandas as pd
 from .. import config
 from ..errors import LockTimeout, Problem
 from ..schema import CANDIDATES_FILE, INCIDENTS, SOURCES
-from . import articles, geodata, journal
+from . import articles, cache, geodata, journal
 from .files import LOCK_NAME, locked, write_bytes_atomic, write_table
 from .tables import decode, parse_csv, read_table, table_bytes, table_path
-from .transaction import Transaction, empty_table, read_or_empty, transaction
+from .transaction import Transaction, empty_table, read_or_empty
+from .transaction import transaction as file_transaction
 
 __all__ = ["articles", "geodata", "FileStore", "Transaction", "decode", "empty_table", "locked", "open_store", "parse_csv",
            "read_or_empty", "read_table", "table_bytes", "table_path", "transaction", "write_bytes_atomic",
-           "write_table", "LOCK_NAME"]
+           "write_table", "LOCK_NAME", "file_transaction"]
 
 
 class FileStore:
@@ -66,9 +69,17 @@ class FileStore:
         self.settle()
         return read_table(self.candidates_path)
 
-    def transaction(self, candidates_path: Path | None = None) -> "transaction":
+    def transaction(self, candidates_path: Path | None = None):
         """The one write transaction: see `store.transaction`."""
-        return transaction(self.directory, candidates_path)
+        return file_transaction(self.directory, candidates_path)
+
+    def has_candidates(self) -> bool:
+        return self.candidates_path.exists()
+
+    def cache_entry(self, include_extracted: bool = True) -> Path | None:
+        """The load-cache entry for the files as they are now, or None when not cached."""
+        names = [INCIDENTS.file, SOURCES.file] + ([CANDIDATES_FILE] if include_extracted else [])
+        return cache.entry(self.directory, names, f"extracted={include_extracted}")
 
     def fingerprint(self) -> tuple:
         """(path, size, mtime) of every data file; changes whenever a file is rewritten (a cache key)."""
@@ -102,6 +113,20 @@ class FileStore:
         return [self.directory / "articles", config.PACKAGE_DIR.parent / "seeds", Path("seeds")]
 
 
-def open_store(directory: str | Path | None = None) -> FileStore:
-    """The store for a data directory (default: $BORDERWATCH_DATA, else ./data)."""
+def open_store(directory: str | Path | None = None):
+    """The configured store: the database of --store / $BORDERWATCH_STORE when set (a PgStore, with
+    `directory` for the article files), else the CSV files of the data directory (default: $BORDERWATCH_DATA,
+    else ./data)."""
+    url = config.store_url()
+    if url:
+        from .postgres import PgStore
+
+        return PgStore(url, directory)
     return FileStore(directory)
+
+
+def transaction(directory: str | Path | None = None, candidates_path: Path | None = None):
+    """The one write transaction every maintainer action goes through, on the configured store:
+    `with transaction(directory) as tx: ... tx.write(sources=..., incidents=...)` (see transaction.py
+    for the files, postgres.py for the database)."""
+    return open_store(directory).transaction(candidates_path)

@@ -1,4 +1,8 @@
-"""Headline figures and per-week / per-month aggregates of a set of incidents. Pure pandas.
+"""Headline figures, per-week / per-month aggregates and map cells of a set of incidents, as SQL.
+
+A set of incidents is a `Selection`: an index (view/index.py) and an SQL condition on it. The functions
+also take a plain frame (its own index, every row). The numbers are computed by the query layer's SQL
+(view/sql.py, the same on DuckDB and PostgreSQL); pandas only receives the small aggregated result.
 
 Headline figures are numbers an analyst can quote: they count reviewed records only (the view passes
 them nothing else), keep violent incidents and strategic developments apart, and say how many
@@ -11,16 +15,17 @@ highest figure any source claims.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 import pandas as pd
 
-from ..periods import period_start, previous_period, windows
+from ..periods import period_start, previous_period
 from ..schema import EVENT_TYPES, NOT_VIOLENT
+from . import sql
+from .index import Index, index_for
 
 FREQS = {"week": "W", "month": "M"}
-# Date precisions too coarse to place in a period of the given size.
-COARSER = {"week": ("month", "year"), "month": ("year",)}
+COARSER = sql.COARSER  # date precisions too coarse to place in a period of the given size
 NOT_INCIDENTS = NOT_VIOLENT  # agreements, talks… are counted apart and do not reset "days since last incident"
 
 
@@ -85,8 +90,35 @@ def tally(s: pd.Series) -> Tally:
     return Tally(int(s.sum()) if known else None, known, len(s))
 
 
-def _sum_or_none(s: pd.Series) -> int | None:
-    return int(s.sum()) if s.notna().any() else None
+@dataclass(frozen=True)
+class Selection:
+    """Some incidents of an index: those meeting `condition` (with its parameters)."""
+
+    index: Index
+    condition: str = "TRUE"
+    params: tuple = ()
+
+    def also(self, condition: str, *params) -> "Selection":
+        return Selection(self.index, f"{self.condition} AND {condition}", self.params + params)
+
+    def rows(self, select: str, before: tuple = ()) -> list[tuple]:
+        """Run `select` (a query of view/sql.py over this condition); `before` are parameters that come first."""
+        return self.index.rows(select, list(before) + list(self.params))
+
+    def frame(self, select: str, before: tuple = ()) -> pd.DataFrame:
+        return self.index.frame(select, list(before) + list(self.params))
+
+    def positions(self):
+        return self.index.column(sql.positions(self.condition), list(self.params))
+
+
+def selection(records: "pd.DataFrame | Selection") -> Selection:
+    """A selection of every row of a frame (its index built once per frame), or the selection itself."""
+    return records if isinstance(records, Selection) else Selection(index_for(records))
+
+
+def _int(v) -> int | None:
+    return None if v is None or pd.isna(v) else int(v)
 
 
 def violent(df: pd.DataFrame) -> pd.DataFrame:
@@ -94,83 +126,99 @@ def violent(df: pd.DataFrame) -> pd.DataFrame:
     return df[~df["event_type"].isin(NOT_INCIDENTS)]
 
 
-def last_incident_date(df: pd.DataFrame) -> date | None:
+def last_incident_date(records) -> date | None:
     """Latest day an incident (not a strategic development) is known to have happened on:
     its end_date when it lasted several days, else its event_date."""
-    is_incident = ~df["event_type"].isin(NOT_INCIDENTS)
-    if not is_incident.any():
+    sel = selection(records)
+    return _day(sel.rows(sql.headline(sel.condition))[0][8])
+
+
+def _day(value) -> date | None:
+    if value is None or (not isinstance(value, date) and pd.isna(value)):
         return None
-    last = df["end_date"].where(df["end_date"].notna(), df["event_date"])[is_incident].max()
-    return None if pd.isna(last) else last.date()
+    return value.date() if isinstance(value, datetime) else value
 
 
-def count_between(df: pd.DataFrame, start: date, end: date) -> pd.DataFrame:
-    """Records whose date window overlaps [start, end] (same rule as the date filter)."""
-    s, e = windows(df)
-    return df[(e >= pd.Timestamp(start)) & (s <= pd.Timestamp(end))]
-
-
-def change(undated: pd.DataFrame, start: date, end: date) -> Change:
-    """Violent incidents in [start, end] against the equally long period before it, on a frame filtered
-    by everything except dates."""
+def change(undated, start: date, end: date) -> Change:
+    """Violent incidents in [start, end] against the equally long period before it, on records filtered
+    by everything except dates (a date window counts where it overlaps, as in the date filter)."""
     ps, pe = previous_period(start, end)
-    inc = violent(undated)
-    cur, prev = count_between(inc, start, end), count_between(inc, ps, pe)
-    return Change(start, end, ps, pe, len(cur), len(prev), _sum_or_none(cur["killed"]), _sum_or_none(prev["killed"]))
+    sel = selection(undated)
+    cur, k_cur, prev, k_prev = sel.rows(sql.change(sel.condition), (start, end, start, end, ps, pe, ps, pe))[0]
+    return Change(start, end, ps, pe, _int(cur) or 0, _int(prev) or 0, _int(k_cur), _int(k_prev))
 
 
-def headline(shown: pd.DataFrame, today: date, undated: pd.DataFrame | None = None,
-             period: tuple[date | None, date | None] = (None, None)) -> Headline:
+def headline(shown, today: date, undated=None, period: tuple[date | None, date | None] = (None, None)) -> Headline:
     """Headline figures for the shown (reviewed) records.
 
-    `undated` (the data under every filter except the dates) and a bounded `period` enable the
+    `undated` (the records under every filter except the dates) and a bounded `period` enable the
     comparison with the previous period; without a bounded period there is none.
     """
-    inc = violent(shown)
-    last = last_incident_date(shown)
+    sel = selection(shown)
+    inc, of, k_sum, k_known, k_low, k_high, i_sum, i_known, last = sel.rows(sql.headline(sel.condition))[0]
+    inc, k_known, i_known = _int(inc) or 0, int(k_known), int(i_known)
+    last = _day(last)
     start, end = period
     chg = change(undated, start, end) if undated is not None and start and end else None
     return Headline(
-        incidents=len(inc),
-        developments=len(shown) - len(inc),
-        killed=tally(inc["killed"]),
-        killed_low=_sum_or_none(inc["killed_low"]),
-        killed_high=_sum_or_none(inc["killed_high"]),
-        injured=tally(inc["injured"]),
+        incidents=inc,
+        developments=int(of) - inc,
+        killed=Tally(_int(k_sum) if k_known else None, k_known, inc),
+        killed_low=_int(k_low),
+        killed_high=_int(k_high),
+        injured=Tally(_int(i_sum) if i_known else None, i_known, inc),
         last_incident=last,
         days_since=None if last is None else (today - last).days,
         change=chg,
     )
 
 
-def per_period(df: pd.DataFrame, freq: str = "month", start: date | None = None,
-               end: date | None = None) -> pd.DataFrame:
+def per_period(records, freq: str = "month", start: date | None = None, end: date | None = None) -> pd.DataFrame:
     """Counts and killed per week or month, one row per period (empty periods included).
 
     Columns: period (first day), one count column per event type, incidents, killed, killed_low,
     killed_high, coarse (incidents whose date is known only more coarsely than the period; they
     are counted in the period of their first possible day).
     """
+    if freq not in FREQS:
+        raise ValueError(f"freq must be 'week' or 'month', not {freq!r}")
     cols = ["period", *EVENT_TYPES, "incidents", "killed", "killed_low", "killed_high", "coarse"]
-    if df.empty and (start is None or end is None):
+    sel = selection(records)
+    g = sel.frame(sql.per_period(sel.condition, freq))
+    if g.empty and (start is None or end is None):
         return pd.DataFrame({c: pd.Series(dtype="datetime64[us]" if c == "period" else "int64") for c in cols})
-    p = period_start(df["event_date"], freq)
-    lo = pd.Timestamp(start) if start else p.min()
-    hi = pd.Timestamp(end) if end else p.max()
-    full = period_start(pd.Series([lo, hi]), freq)
-    if freq == "week":
-        index = pd.date_range(full.iloc[0], full.iloc[1], freq="7D")
-    else:
-        index = pd.date_range(full.iloc[0], full.iloc[1], freq="MS")
-    g = df.assign(_p=p)
-    counts = g.groupby(["_p", "event_type"], observed=True).size().unstack(fill_value=0) \
+    g["period"] = pd.to_datetime(g["period"]).astype("datetime64[us]")
+    lo = pd.Timestamp(start) if start else g["period"].min()
+    hi = pd.Timestamp(end) if end else g["period"].max()
+    full = period_start(pd.Series([lo, hi]).astype("datetime64[us]"), freq)
+    index = pd.date_range(full.iloc[0], full.iloc[1], freq="7D" if freq == "week" else "MS", unit="us")
+    counts = g.groupby(["period", "event_type"])["n"].sum().unstack(fill_value=0) \
         .reindex(index=index, columns=list(EVENT_TYPES), fill_value=0)
     out = counts.copy()
     out["incidents"] = counts.sum(axis=1)
-    for c in ("killed", "killed_low", "killed_high"):
-        out[c] = g.groupby("_p")[c].sum(min_count=1).reindex(index).fillna(0).astype("int64")
-    coarse = g[g["date_precision"].isin(COARSER[freq])].groupby("_p").size()
-    out["coarse"] = coarse.reindex(index).fillna(0).astype("int64")
+    sums = g.groupby("period")[["killed", "killed_low", "killed_high", "coarse"]].sum(min_count=1)
+    for c in ("killed", "killed_low", "killed_high", "coarse"):
+        out[c] = pd.to_numeric(sums[c]).reindex(index).fillna(0).astype("int64")
     out = out.rename_axis("period").reset_index()
     out.columns.name = None
     return out[cols].astype({c: "int64" for c in cols if c != "period"})
+
+
+def cells(records, deg: float, not_mapped: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Mapped incidents counted per grid cell of `deg` degrees: centre (lat, lon), incidents, killed (unknown
+    as 0) and the most common type with its share: the map's density layer at scale, computed in SQL."""
+    sel = selection(records)
+    g = sel.frame(sql.cells(sel.condition, tuple(not_mapped)), (float(deg), float(deg)))
+    cols = ["lat", "lon", "incidents", "killed", "top_type", "top_share"]
+    if g.empty:
+        return pd.DataFrame(columns=cols)
+    g["key"] = g["iy"].astype("int64") * 100_000 + g["ix"].astype("int64")
+    per = g.groupby("key").agg(incidents=("n", "sum"), killed=("killed", "sum"))
+    g["order"] = g["event_type"].map({t: i for i, t in enumerate(EVENT_TYPES)}).fillna(len(EVENT_TYPES))
+    top = g.sort_values(["key", "order", "event_type"], kind="stable") \
+        .sort_values(["key", "n"], ascending=[True, False], kind="stable").drop_duplicates("key").set_index("key")
+    per["top_type"] = top["event_type"].astype(str)
+    per["top_share"] = top["n"] / per["incidents"]
+    per["lat"] = (per.index // 100_000 + 0.5) * deg
+    per["lon"] = (per.index % 100_000 + 0.5) * deg
+    return per.reset_index(drop=True).astype({"incidents": "int64", "killed": "int64"})[cols]

@@ -18,17 +18,18 @@ The URL form of a state (to_query/from_query) lives in `query.py`.
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Iterable
 
+import numpy as np
 import pandas as pd
 
 from .. import periods
 from ..schema import DATE_PRECISIONS, EVENT_TYPES, GEO_PRECISIONS, ORIGINS
-from ..text import fold
-from ..vector import isin
+from . import sql
+from .index import index_for
+from .search import INCIDENT_TEXT_COLUMNS, SOURCE_TEXT_COLUMNS, haystack, search_terms  # noqa: F401
 from .params import (AGGS, ALL, DEFAULT_BORDERS, DEFAULT_PRESET, FOCUS_BORDER, LANES, NO_BORDER,  # noqa: F401
                      PRESET_LABELS, PRESETS, Q_AGG, Q_CANDIDATES, Q_FROM, Q_INCIDENT, Q_LANES, Q_MIN_KILLED, Q_MULTI,
                      Q_PRESET, Q_SHADE, Q_TEXT, Q_TO, QUERY_KEYS, SHADES, UNKNOWN_GEO)
@@ -126,83 +127,29 @@ def provinces_for(df: pd.DataFrame, countries: Iterable[str]) -> list[str]:
 
 # --- applying ---------------------------------------------------------------------------------
 
-INCIDENT_TEXT_COLUMNS = ("incident_id", "summary", "location", "admin1", "admin2", "sub_event_type",
-                         "actor1", "actor2", "tags")
-SOURCE_TEXT_COLUMNS = ("source_name", "url", "claim_location", "quote", "note")
-
-
-def haystack(df: pd.DataFrame, sources: pd.DataFrame | None = None) -> pd.Series:
-    """Per incident, the folded text the free-text search looks in: its own text fields plus every
-    ledger row's outlet, address, place, quote and note."""
-    parts = _joined(df, INCIDENT_TEXT_COLUMNS)
-    if sources is not None and len(sources):
-        ledger = _joined(sources, SOURCE_TEXT_COLUMNS).groupby(sources["incident_id"]).agg(" ".join)
-        parts = parts + " " + df["incident_id"].map(ledger).fillna("")
-    return parts.map(fold)
-
-
-def _joined(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.Series:
-    """The columns' text joined with spaces, row by row (vectorised; a Series even when empty)."""
-    out = pd.Series("", index=frame.index, dtype=object)
-    for col in columns:
-        out = out + " " + frame[col].astype(str)
-    return out
-
-
-def search_terms(text: str) -> list[str]:
-    """Words to find (all must match); "double quotes" keep a phrase together."""
-    terms = re.findall(r'"([^"]+)"|(\S+)', text or "")
-    return [fold(a or b) for a, b in terms if (a or b).strip()]
-
 
 def apply(df: pd.DataFrame, state: FilterState, today: date, sources: pd.DataFrame | None = None,
           ignore_dates: bool = False) -> pd.DataFrame:
     """The incidents matching every filter, in the input order.
 
-    `sources` is the ledger (searched by the free-text filter). With `ignore_dates` the date
-    filter is skipped (used to compare with the previous period).
+    The filters are one parameterised SQL condition (`view/sql.py`) run on the frame's index
+    (`view/index.py`, DuckDB in process). `sources` is the ledger (searched by the free-text filter).
+    With `ignore_dates` the date filter is skipped (used to compare with the previous period).
     """
-    keep = pd.Series(True, index=df.index)
-    if not ignore_dates:
-        lo, hi = state.date_range(today)
-        if lo is not None or hi is not None:
-            start, end = periods.windows(df)
-            if lo is not None:
-                keep &= end >= pd.Timestamp(lo)
-            if hi is not None:
-                keep &= start <= pd.Timestamp(hi)
-    if state.borders:
-        hit = isin(df["border"], state.borders)
-        keep &= (hit | (df["border"] == "")) if NO_BORDER in state.borders else hit
-    if state.countries:
-        keep &= isin(df["country"], state.countries)
-    if state.provinces:
-        keep &= isin(df["admin1"], state.provinces)
-    if state.event_types:
-        keep &= isin(df["event_type"], state.event_types)
-    if state.actors:
-        keep &= isin(df["actor1"], state.actors) | isin(df["actor2"], state.actors)
-    if state.min_killed > 0:
-        keep &= (df["killed"].fillna(-1) >= state.min_killed).astype(bool)
-    if state.origins:
-        keep &= isin(df["origin"], state.origins)
-    if state.date_precisions:
-        keep &= isin(df["date_precision"], state.date_precisions)
-    if state.sub_event_types:
-        keep &= isin(df["sub_event_type"], state.sub_event_types)
-    if state.geo_precisions:
-        hit = isin(df["geo_precision"], state.geo_precisions)
-        keep &= (hit | (df["geo_precision"] == "")) if UNKNOWN_GEO in state.geo_precisions else hit
-    if state.bbox:  # the map's area: incidents without coordinates are outside any box
-        x0, y0, x1, y1 = state.bbox
-        lon, lat = df["longitude"], df["latitude"]
-        keep &= (lon >= x0).fillna(False) & (lon <= x1).fillna(False) & (lat >= y0).fillna(False) \
-            & (lat <= y1).fillna(False)
-    terms = search_terms(state.text)
-    if terms:
-        hay = haystack(df[keep], sources)
-        hit = pd.Series(True, index=hay.index)
-        for t in terms:
-            hit &= hay.str.contains(t, regex=False)
-        keep &= hit.reindex(df.index, fill_value=False)
-    return df if keep.all() else df[keep]  # no copy when nothing is filtered out (frames are read-only)
+    return take(df, matching_rows(df, state, today, sources, ignore_dates))
+
+
+def matching_rows(df: pd.DataFrame, state: FilterState, today: date, sources: pd.DataFrame | None = None,
+                  ignore_dates: bool = False, extra: str = "") -> np.ndarray:
+    """Positions (ascending) of the rows of `df` matching every filter (and the SQL condition `extra`)."""
+    if not len(df):
+        return np.zeros(0, dtype=np.int64)
+    condition, params = sql.where(state, today, ignore_dates)
+    if extra:
+        condition = f"{condition} AND {extra}"
+    return index_for(df, sources).column(sql.positions(condition), params)
+
+
+def take(df: pd.DataFrame, rows: np.ndarray) -> pd.DataFrame:
+    """The rows at `rows`, in order; the frame itself when that is every row (frames are read-only)."""
+    return df if len(rows) == len(df) else df.iloc[rows]

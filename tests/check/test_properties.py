@@ -112,7 +112,10 @@ def test_valid_tables_round_trip_through_write_and_read(tables, tmp_path_factory
     pd.testing.assert_frame_equal(inc2, inc, check_index_type=False)
     pd.testing.assert_frame_equal(src2, src, check_index_type=False)
     before, after = build(inc, src), build(inc2, src2)
-    assert before.errors == [] and after.errors == []
+    # Random points may lie across a border from their stated country (a cross-row error the generator
+    # cannot avoid): the round trip must change nothing, problems included, and nothing but that.
+    assert before.problems == after.problems
+    assert all(p.column == "country" and "the point lies in" in p.message for p in before.errors), before.errors
     pd.testing.assert_frame_equal(after.incidents, before.incidents)
     pd.testing.assert_frame_equal(after.sources, before.sources)
 
