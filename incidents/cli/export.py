@@ -9,6 +9,7 @@ uses, so a command and a dashboard link with the same parameters export the same
 from __future__ import annotations
 
 import argparse
+import re
 import struct
 import sys
 from datetime import date
@@ -104,7 +105,7 @@ def state_from_args(args, ds):
     opts = filters.options(ds.incidents)
     state = query.from_query(query_from_args(args), opts)
     if state.warnings:
-        raise IncidentsError("; ".join(w.replace(" and was ignored", "") for w in state.warnings)
+        raise IncidentsError("; ".join(re.sub(r"( and was ignored|; [0-9-]+ used)$", "", w) for w in state.warnings)
                              + ". Choices in this data: " + "; ".join(
                                  f"--{key} {', '.join(opts[attr][:12])}{' …' if len(opts[attr]) > 12 else ''}"
                                  for attr, key in params.Q_MULTI.items() if key in ("border", "type", "country")))

@@ -99,15 +99,20 @@ CONFIRM_HINT = ("held back: add it with --allow-duplicates (on the upload page: 
                 "is a different event, or add its source to the existing incident with `incidents add --sources`")
 
 
-def _trimmed(new: pd.DataFrame) -> pd.DataFrame:
+def _trimmed(new: pd.DataFrame, file: str) -> tuple[pd.DataFrame, list[Problem]]:
     """The rows with spaces around ids, dates, codes, numbers and addresses removed (stored values stay exact;
-    free text is kept as written)."""
-    out = new.copy()
+    free text is kept as written), and a warning per cell changed, so the maintainer sees what was stored
+    (`incidents validate` on a data file reports the same spaces as an error)."""
+    out, notes = new.copy(), []
     for c in out.columns:
         col = S.INCIDENTS.by_name.get(c) or S.SOURCES.by_name.get(c)
         if col is not None and col.kind != S.TEXT:
-            out[c] = out[c].astype(str).str.strip()
-    return out
+            raw = out[c].astype(str)
+            out[c] = raw.str.strip()
+            for i in raw.index[raw != out[c]]:
+                notes.append(Problem(file, int(i) + 2, c, "spaces around the value were removed before adding",
+                                     raw.at[i], repr(out.at[i, c]), "warning"))
+    return out, notes
 
 
 def _extra_columns_warn(header: list[Problem]) -> list[Problem]:
@@ -168,7 +173,9 @@ def plan_add(incidents: pd.DataFrame, sources: pd.DataFrame, new: pd.DataFrame, 
     if [p for p in header if p.is_error and p.row == 1 and "missing" in p.message]:
         return AddPlan(incidents, sources, rejected=_rejected(new, {i: ["header: " + str(p) for p in header] for i in new.index}),
                        problems=header)
-    new = assign_ids(_trimmed(new), set(incidents.get("incident_id", [])))
+    new, trimmed = _trimmed(new, file)
+    header += trimmed
+    new = assign_ids(new, set(incidents.get("incident_id", [])))
     new_src = first_source_rows(new)
     # Check the new rows in the context of the existing tables, so duplicate ids and the like are caught.
     n_old, n_old_src = len(incidents), len(sources)

@@ -47,6 +47,16 @@ def test_add_appends_incident_and_its_first_source(good_dir, tmp_path, capsys):
     assert main(["validate", str(good_dir)]) == 0
 
 
+def test_add_says_which_spaces_it_removed(good_dir, tmp_path, capsys):
+    new = write_new(tmp_path / "new.csv", [row(incident_id=" new-1 ", killed="1 ")])
+    assert main(["add", str(new), "--data", str(good_dir)]) == 0
+    assert read(good_dir / "incidents.csv")["incident_id"].tolist()[-1] == "new-1"
+    out = capsys.readouterr()
+    said = out.out + out.err
+    assert "new.csv:2:incident_id: warning: spaces around the value were removed before adding" in said
+    assert "new.csv:2:killed: warning: spaces around the value were removed" in said
+
+
 def test_add_keeps_good_rows_and_rejects_bad_ones_with_reasons(good_dir, tmp_path, capsys):
     new = write_new(tmp_path / "new.csv", [
         row(incident_id="good-a"),

@@ -183,6 +183,10 @@ def test_a_bad_link_is_a_plain_error_not_a_traceback(capsys, tmp_path):
                          "--link", "http://127.0.0.1:8501/?min_killed=%C2%B2&from=2026-02-30")
     assert code == 1 and "Traceback" not in out + err
     assert "min_killed='²' is not a whole number" in err and "from='2026-02-30' is not a date" in err
+    code, out, err = run(capsys, "export", "data", "--out", str(tmp_path / "x.csv"),
+                         "--link", "http://127.0.0.1:8501/?from=0001-01-01")
+    assert code == 1 and "from='0001-01-01' is before 1991-01-01" in err
+    assert " used" not in err  # the export refuses: it must not claim another date was used
 
 
 def test_bbox_option_is_the_maps_area_filter(ds, capsys, tmp_path):
