@@ -47,7 +47,10 @@ def _typed(raw: pd.DataFrame, table: S.Table) -> pd.DataFrame:
             # Categoricals with the schema's values: filters and group-bys over a million rows run on
             # small integer codes. Optional enums keep '' (blank) as a category of its own.
             categories = list(col.allowed) + ([] if col.required else [""])
-            out[col.name] = pd.Series(pd.Categorical(s, categories=categories), index=raw.index)
+            # A value outside the schema (an invalid row, reported by the checks) becomes missing explicitly:
+            # pandas deprecates doing that silently inside the constructor.
+            known = s.where(s.isin(categories))
+            out[col.name] = pd.Series(pd.Categorical(known, categories=categories), index=raw.index)
         else:
             out[col.name] = s.astype(str)
     return pd.DataFrame(out, index=raw.index).reset_index(drop=True)
