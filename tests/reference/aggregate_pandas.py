@@ -13,79 +13,18 @@ highest figure any source claims.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
 
 from incidents.periods import period_start, previous_period, windows
 from incidents.schema import EVENT_TYPES, NOT_VIOLENT
+from incidents.view.aggregate import Change, Headline, Tally, tally  # the results' shapes are shared  # noqa: F401
 
 FREQS = {"week": "W", "month": "M"}
 # Date precisions too coarse to place in a period of the given size.
 COARSER = {"week": ("month", "year"), "month": ("year",)}
 NOT_INCIDENTS = NOT_VIOLENT  # agreements, talks… are counted apart and do not reset "days since last incident"
-
-
-@dataclass(frozen=True)
-class Tally:
-    """A sum over records of which only some carry a figure: `total` is None when none does."""
-
-    total: int | None
-    known: int  # records with a figure
-    of: int  # records counted
-
-    @property
-    def unknown(self) -> int:
-        return self.of - self.known
-
-    def words(self, noun: str = "incidents") -> str:
-        """'12 in 4 of 5 incidents with a figure', 'unknown (no figure in 3 incidents)'."""
-        if self.total is None:
-            return f"unknown (no figure in {self.of} {noun})" if self.of else "none"
-        if self.known == self.of:
-            return f"{self.total} (every one of {self.of} {noun} has a figure)"
-        return f"{self.total} in {self.known} of {self.of} {noun} with a figure"
-
-
-@dataclass(frozen=True)
-class Change:
-    """Shown incidents against the previous period of equal length (same other filters)."""
-
-    start: date
-    end: date
-    prev_start: date
-    prev_end: date
-    current: int
-    previous: int
-    killed_current: int | None
-    killed_previous: int | None
-
-    @property
-    def delta(self) -> int:
-        return self.current - self.previous
-
-    @property
-    def pct(self) -> float | None:
-        return None if self.previous == 0 else 100.0 * self.delta / self.previous
-
-
-@dataclass(frozen=True)
-class Headline:
-    incidents: int  # violent incidents (every type but strategic developments)
-    developments: int  # strategic developments, counted apart
-    killed: Tally  # best estimates, over the violent incidents
-    killed_low: int | None  # sums of the lowest / highest figure any source gives, over the same incidents
-    killed_high: int | None
-    injured: Tally
-    last_incident: date | None
-    days_since: int | None
-    change: Change | None
-
-
-def tally(s: pd.Series) -> Tally:
-    known = int(s.notna().sum())
-    return Tally(int(s.sum()) if known else None, known, len(s))
 
 
 def _sum_or_none(s: pd.Series) -> int | None:
