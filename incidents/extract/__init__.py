@@ -16,6 +16,7 @@ rules.load(). Files that are binary or not UTF-8 are reported through `warn` (ex
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -65,6 +66,9 @@ def extract_article(path, text: str | None = None, meta: dict | None = None,
 
 
 BINARY_SHARE = 0.02  # undecodable characters above this share of a file (or any NUL byte): not a text article
+# Prose ends a sentence or a line every few hundred characters; a long file with almost no ends (a word list, a
+# dump) would be cut into thousands of capped pieces and flood the review queue with candidates.
+PROSE_MIN_LENGTH, PROSE_MAX_RUN = 20_000, 2_000
 
 
 def text_problem(text: str) -> tuple[str, bool]:
@@ -73,6 +77,9 @@ def text_problem(text: str) -> tuple[str, bool]:
     bad = text.count("\ufffd")
     if "\x00" in text or (text and bad > BINARY_SHARE * len(text)):
         return "binary or not UTF-8 text; skipped", True
+    if len(text) > PROSE_MIN_LENGTH and len(re.findall(r"[.!?…。\n]", text)) < len(text) / PROSE_MAX_RUN:
+        return (f"not prose: {len(text):,} characters with almost no sentence or line ends (fewer than one per "
+                f"{PROSE_MAX_RUN:,}); skipped"), True
     if bad:
         return f"not valid UTF-8 ({bad} undecodable bytes shown as U+FFFD); rows flagged for review", False
     return "", False

@@ -80,6 +80,14 @@ def test_binary_and_invalid_utf8_are_recognised():
     assert "UTF-8" in problem and not skip
 
 
+def test_a_long_text_with_almost_no_sentence_ends_is_not_prose():
+    problem, skip = text_problem(_unpunctuated(50_000))
+    assert skip and problem.startswith("not prose")
+    article = "Tajik border guards clashed with smugglers near the Panj river on Monday, officials said. " * 400
+    assert text_problem(article) == ("", False)  # 36 KB of real sentences
+    assert text_problem(_unpunctuated(15_000)) == ("", False)  # short texts are read (and cut into pieces)
+
+
 def test_extract_warns_once_per_bad_file_naming_it(tmp_path, capsys):
     folder = tmp_path / "arts"
     folder.mkdir()
