@@ -83,15 +83,18 @@ def bench_filter_change(table, ds, n: int, repeat: int, today, median_time, huma
 
 
 MEMORY = """
-import json, os, resource, sys
+import json, sys
 from datetime import date
 from incidents import dataset
 from incidents.view.views import make_view
 from incidents.view.filters import FilterState
 ds = dataset.load(sys.argv[1])
 make_view(ds, FilterState(borders=(), candidates=True), date(2026, 11, 21))
-rss = int(open('/proc/self/statm').read().split()[1]) * os.sysconf('SC_PAGE_SIZE')
-print(json.dumps({"rss": rss, "peak": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}))
+# /proc/self/status, not getrusage: ru_maxrss survives exec, so a child started by this (large) benchmark process
+# would report the parent's peak; VmHWM belongs to the new process image.
+status = dict(line.split(":", 1) for line in open('/proc/self/status'))
+kb = lambda key: int(status[key].split()[0]) * 1024
+print(json.dumps({"rss": kb("VmRSS"), "peak": kb("VmHWM")}))
 """
 
 

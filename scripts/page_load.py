@@ -36,7 +36,7 @@ new MutationObserver(() => {
 
 
 def visit(context, url: str) -> dict:
-    page = context.new_page(viewport=bs.VIEWPORT)
+    page = context.new_page()
     page.add_init_script(MARKS)
     t0 = time.perf_counter()
     page.goto(url)
@@ -76,11 +76,11 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     rows = {"first visit": [], "returning visit": []}
     with bs.streamlit_server(args.data, timeout=300) as url, bs.chromium() as browser:
-        warm = browser.new_context()
+        warm = browser.new_context(viewport=bs.VIEWPORT)
         visit(warm, url + "/?border=all")  # warm the server (first script run, caches)
         warm.close()
         for _ in range(args.runs):
-            ctx = browser.new_context()
+            ctx = browser.new_context(viewport=bs.VIEWPORT)
             rows["first visit"].append(visit(ctx, url + "/?border=all"))
             rows["returning visit"].append(visit(ctx, url + "/?border=all"))
             ctx.close()
