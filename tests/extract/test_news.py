@@ -1,0 +1,31 @@
+"""Extractor v5 rules: developments told as news without a date (mentions.news_of_the_day) and the like."""
+
+from __future__ import annotations
+
+from incidents.extract import extract_article
+
+
+def rows(text: str, published: str = "2025-03-13") -> list[dict]:
+    return extract_article("t.txt", text=text, meta={"published": published})
+
+
+def test_a_treaty_signed_in_the_lead_is_news_of_the_publication_day():
+    got = rows("The border dispute has lasted for decades.\n\n"
+               "President Japarov and President Rahmon signed the treaty on the state border between Kyrgyzstan and "
+               "Tajikistan.")
+    strat = [r for r in got if r["event_type"] == "strategic_development"]
+    assert len(strat) == 1
+    assert strat[0]["event_date"] == "2025-03-12" and strat[0]["end_date"] == "2025-03-13"
+
+
+def test_a_russian_leaders_call_in_the_lead_is_news():
+    got = rows("Обстановка на таджикско-кыргызской границе остается напряженной.\n\n"
+               "Президенты Кыргызстана и Таджикистана провели телефонный разговор о ситуации на границе.")
+    assert [r["event_type"] for r in got] == ["strategic_development"]
+
+
+def test_an_agreement_still_to_be_signed_or_told_late_is_not_news():
+    filler = " ".join(f"Paragraph {i} tells the history of the border." for i in range(6))
+    got = rows("The treaty on the border between Kyrgyzstan and Tajikistan is to be signed soon.\n\n" + filler +
+               "\n\nThe two presidents held a phone conversation about the border.")
+    assert not [r for r in got if r["event_type"] == "strategic_development" and r["event_date"]]
