@@ -46,7 +46,8 @@ def _historic_cue(info: SentInfo, cue, ref: date | None) -> bool:
 
 
 SECURITY_KINDS_RE = re.compile(r"advisor|evacuat|deploy|patrol|exercise|drill|closed|closure|mobili|reserve|reinforce|"
-                               r"эвакуац|разверт|патрул|учени|закрыт|мобилиз|переброс", re.I)
+                               r"эвакуац|разверт|патрул|учени|закрыт|мобилиз|переброс|техник|стягива|"
+                               r"стянул", re.I)
 
 
 EXERCISE = re.compile(r"\b(?:military |joint |tactical )?(?:exercises?|drills|manoeuvres|maneuvers)\b|\bучени[яйе]\w*|"

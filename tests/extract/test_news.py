@@ -29,3 +29,10 @@ def test_an_agreement_still_to_be_signed_or_told_late_is_not_news():
     got = rows("The treaty on the border between Kyrgyzstan and Tajikistan is to be signed soon.\n\n" + filler +
                "\n\nThe two presidents held a phone conversation about the border.")
     assert not [r for r in got if r["event_type"] == "strategic_development" and r["event_date"]]
+
+
+def test_heavy_military_equipment_moved_to_the_border_is_a_deployment():
+    got = rows("Туркменистан стягивает в город Серхетабад на границе с Афганистаном тяжелую военную технику.",
+               published="2021-07-09")
+    assert [r["event_type"] for r in got] == ["strategic_development"]
+    assert got[0]["country"] == "TKM"
