@@ -36,3 +36,15 @@ def test_heavy_military_equipment_moved_to_the_border_is_a_deployment():
                published="2021-07-09")
     assert [r["event_type"] for r in got] == ["strategic_development"]
     assert got[0]["country"] == "TKM"
+
+
+def test_an_aircraft_shot_down_is_a_security_operation():
+    got = rows("Вооруженные силы Узбекистана сбили боевой самолет правительственных войск Афганистана 15 августа.",
+               published="2021-08-16")
+    assert [r["event_type"] for r in got] == ["security_operation"]
+
+
+def test_an_aircraft_that_crashed_across_the_border_is_a_border_tension():
+    got = rows("An Afghan Air Force plane crashed in the Surkhandarya region of Uzbekistan on August 15.",
+               published="2021-08-16")
+    assert [r["event_type"] for r in got] == ["border_tension"]
