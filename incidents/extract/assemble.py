@@ -18,7 +18,7 @@ from .fields import COLUMNS, EXTRA_COLUMNS, EXTRACTOR_VERSION, to_row
 from .merge import merge_compatible, merge_mentions
 from .mentions import Mention, find_mentions
 from .scope import outside_region
-from .sides import crossing_setting, heard_across, soldiers_crossed
+from .sides import advisory_setting, crossing_setting, heard_across, soldiers_crossed
 from .setting import (apply, article_place_fallback, choose_date, choose_place, forward_setting, inherit_setting,
                       lead_date_fallback, same_place, strategic_place)
 
@@ -66,6 +66,8 @@ def build_rows(art: Article, rules: R.Rules | None = None) -> list[dict]:
             crossing_setting(m, dominant, art, infos, rules)
         elif m.group == "violent":
             heard_across(m, dominant, article_border, art, infos, rules)  # sides.py: which side of the border
+        else:
+            advisory_setting(m, dominant, art, rules)
     return [to_row(art, m, dominant, article_border, rules) for m in mentions]
 
 

@@ -15,7 +15,7 @@ from . import places as P
 from . import rules as R
 from .analyse import STRATEGIC_LEAD, SentInfo  # body sentences in which an undated development may be news
 from .article import Article
-from .scope import (EXERCISE, SECURITY_KINDS_RE, _framed_report, _generic, _historic_cue,  # noqa: F401 - is_history
+from .scope import (ADVISORY, EXERCISE, SECURITY_KINDS_RE, _framed_report, _generic, _historic_cue,  # noqa: F401 - is_history
                     _security_content, is_history, out_of_scope)
 
 SETTING_BACK = 2  # sentences before an event that may give its date and place ('On 29 January five men crossed ...')
@@ -166,8 +166,12 @@ def anchored(m: Mention, info: SentInfo, lead: bool, lang: str, ref: date | None
 
 def news_of_the_day(m: Mention, info: SentInfo, lang: str, rules: R.Rules) -> bool:
     """'Japarov and Rahmon signed the treaty', 'the two leaders held a phone conversation': a development told as done
-    (done_acts) in the first STRATEGIC_LEAD sentences of a report is the report's news, though it gives no date."""
-    return m.k < STRATEGIC_LEAD and bool(R.search(rules.done_acts, lang, info.sent.text))
+    (done_acts) in the first STRATEGIC_LEAD sentences of a report is the report's news, though it gives no date.
+    An advisory (an embassy urging its citizens to leave the border area) is news wherever the report tells it."""
+    if m.prior:
+        return False
+    return (m.k < STRATEGIC_LEAD and bool(R.search(rules.done_acts, lang, info.sent.text))) or any(
+        ADVISORY.search(c.text) for c in m.cues)
 
 
 def _after_tally(infos: list[SentInfo], k: int, lang: str, rules: R.Rules) -> bool:

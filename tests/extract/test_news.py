@@ -48,3 +48,15 @@ def test_an_aircraft_that_crashed_across_the_border_is_a_border_tension():
     got = rows("An Afghan Air Force plane crashed in the Surkhandarya region of Uzbekistan on August 15.",
                published="2021-08-16")
     assert [r["event_type"] for r in got] == ["border_tension"]
+
+
+def test_an_embassys_advisory_after_an_attack_is_news_at_the_border_on_its_hosts_side():
+    got = rows("Three Chinese workers were killed in an attack in the Shamsiddin Shohin district of Tajikistan on "
+               "Wednesday night.\n\nThe ministry condemned the attack. No group claimed responsibility. Officials "
+               "gave no further details.\n\nThe Chinese Embassy in Afghanistan also issued a warning to Chinese "
+               "companies in the affected region, urging them to leave the area as soon as possible.",
+               published="2025-11-28")
+    strat = [r for r in got if r["event_type"] == "strategic_development"]
+    assert len(strat) == 1
+    assert strat[0]["country"] == "AFG" and not strat[0]["latitude"]  # not the district of the attack
+    assert strat[0]["end_date"] == "2025-11-28"
