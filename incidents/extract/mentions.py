@@ -87,7 +87,7 @@ def find_mentions(art: Article, infos: list[SentInfo], ref: date | None, rules: 
             if violent and not m.dates and _after_tally(infos, k, lang, rules):
                 continue  # '22 skirmishes this year. Twelve trespassers have been killed': the tally goes on
             violence_near = any(c.violent for i in infos[:STRATEGIC_LEAD + 2] for c in i.cues)
-            m.today = not violent and not recent_dates(m, ref) and news_of_the_day(m, info, lang, rules)
+            m.today = not violent and not recent_dates(m, ref) and (lead or news_of_the_day(m, info, lang, rules))
             if not anchored(m, info, lead, lang, ref, rules, violence_near) and not (
                     violent and not _modal(m, info, lang, rules) and (
                         _set_before(infos, k, ref) or (_eventive(m) and _set_after(infos, k, ref, lang, rules))

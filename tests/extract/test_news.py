@@ -60,3 +60,9 @@ def test_an_embassys_advisory_after_an_attack_is_news_at_the_border_on_its_hosts
     assert len(strat) == 1
     assert strat[0]["country"] == "AFG" and not strat[0]["latitude"]  # not the district of the attack
     assert strat[0]["end_date"] == "2025-11-28"
+
+
+def test_an_undated_development_in_the_lead_is_dated_by_the_publication():
+    got = rows("At a summit in Dushanbe, the leaders resolved to reinforce the border with Afghanistan and hold "
+               "military drills.", published="2021-09-17")
+    assert [(r["event_type"], r["end_date"]) for r in got] == [("strategic_development", "2021-09-17")]
