@@ -87,7 +87,8 @@ def find_mentions(art: Article, infos: list[SentInfo], ref: date | None, rules: 
             if violent and not m.dates and _after_tally(infos, k, lang, rules):
                 continue  # '22 skirmishes this year. Twelve trespassers have been killed': the tally goes on
             violence_near = any(c.violent for i in infos[:STRATEGIC_LEAD + 2] for c in i.cues)
-            m.today = not violent and not recent_dates(m, ref) and (lead or news_of_the_day(m, info, lang, rules))
+            m.today = not violent and not recent_dates(m, ref) and (lead or news_of_the_day(m, info, lang, rules)) \
+                and not _ahead(m, info, lang, rules)
             if not anchored(m, info, lead, lang, ref, rules, violence_near) and not (
                     violent and not _modal(m, info, lang, rules) and (
                         _set_before(infos, k, ref) or (_eventive(m) and _set_after(infos, k, ref, lang, rules))
@@ -172,6 +173,12 @@ def news_of_the_day(m: Mention, info: SentInfo, lang: str, rules: R.Rules) -> bo
         return False
     return (m.k < STRATEGIC_LEAD and bool(R.search(rules.done_acts, lang, info.sent.text))) or any(
         ADVISORY.search(c.text) for c in m.cues)
+
+
+def _ahead(m: Mention, info: SentInfo, lang: str, rules: R.Rules) -> bool:
+    """Future wording just before one of the mention's cues ('the treaty is to be signed', «будет подписан»)."""
+    text, o = info.sent.text, info.sent.start
+    return any(R.search(rules.future_markers, lang, text[max(0, c.start - o - 40): c.start - o]) for c in m.cues)
 
 
 def _after_tally(infos: list[SentInfo], k: int, lang: str, rules: R.Rules) -> bool:
