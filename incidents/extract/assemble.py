@@ -57,6 +57,8 @@ def build_rows(art: Article, rules: R.Rules | None = None) -> list[dict]:
             if m.k < 2 and not m.resolved.known:  # 'Uzbekistan closed the border ... the ministry said on Monday'
                 apply(m, forward_setting(m, infos, mentions, art, ref, rules))
             apply(m, strategic_place(m, infos, mentions, rules))
+            if m.truce:  # a ceasefire agreed, told without a date: in the week before publication
+                apply(m, lead_date_fallback(m, infos, art))
     # 4. scope, and one event told twice (now that dates and places are complete)
     mentions = [m for m in mentions if not (m.group == "violent" and outside_region(m, article_border, rules))]
     mentions = merge_compatible(mentions, lang, rules, art.published)

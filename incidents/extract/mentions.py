@@ -15,7 +15,7 @@ from . import places as P
 from . import rules as R
 from .analyse import STRATEGIC_LEAD, SentInfo  # body sentences in which an undated development may be news
 from .article import Article
-from .scope import (ADVISORY, EXERCISE, SECURITY_KINDS_RE, _framed_report, _generic, _historic_cue,  # noqa: F401 - is_history
+from .scope import (ADVISORY, CEASEFIRE_AGREED, EXERCISE, SECURITY_KINDS_RE, _framed_report, _generic, _historic_cue,  # noqa: F401 - is_history
                     _security_content, is_history, out_of_scope)
 
 SETTING_BACK = 2  # sentences before an event that may give its date and place ('On 29 January five men crossed ...')
@@ -44,6 +44,7 @@ class Mention:
     prior: bool = False  # the sentence recalls an earlier incident ('a similar attack on 26 November')
     side: str = ""  # the country whose side of the border a border-level event is on, when the event says so
     today: bool = False  # an undated development told as done in the first sentences: news of the publication day
+    truce: bool = False  # an undated ceasefire agreed, wherever told: news of the days before publication
 
     @property
     def start(self) -> int:
@@ -89,6 +90,8 @@ def find_mentions(art: Article, infos: list[SentInfo], ref: date | None, rules: 
             violence_near = any(c.violent for i in infos[:STRATEGIC_LEAD + 2] for c in i.cues)
             m.today = not violent and not recent_dates(m, ref) and (lead or news_of_the_day(m, info, lang, rules)) \
                 and not _ahead(m, info, lang, rules)
+            m.truce = not violent and not m.today and not m.prior and not recent_dates(m, ref) \
+                and bool(CEASEFIRE_AGREED.search(info.sent.text))
             if not anchored(m, info, lead, lang, ref, rules, violence_near) and not (
                     violent and not _modal(m, info, lang, rules) and (
                         _set_before(infos, k, ref) or (_eventive(m) and _set_after(infos, k, ref, lang, rules))
@@ -157,7 +160,7 @@ def anchored(m: Mention, info: SentInfo, lead: bool, lang: str, ref: date | None
         # (not the evacuation that follows a clash told in the same article)
         security = m.k < STRATEGIC_LEAD and any(SECURITY_KINDS_RE.search(c.text) for c in m.cues) \
             and not violence_near
-        return bool(dates) or lead or security or m.today
+        return bool(dates) or lead or security or m.today or m.truce
     if _modal(m, info, lang, rules) and not any(d.kind in ("day", "night") for d in dates):
         return False
     counts = [c for c in m.counts if not c.total]

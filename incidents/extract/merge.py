@@ -117,8 +117,8 @@ def _stated_apart(a: Mention, b: Mention) -> bool:
 
 
 def _same_event(a: Mention, b: Mention, lang: str, rules: R.Rules) -> bool:
-    if a.group != b.group:
-        return False
+    if a.group != b.group or a.truce != b.truce:
+        return False  # a ceasefire agreed and the talks or calls around it are developments of their own
     if not S.types_compatible(a.event_type, b.event_type) and not (weak(a) or weak(b)):
         return False
     if a.resolved.known and b.resolved.known:

@@ -53,6 +53,12 @@ SECURITY_KINDS_RE = re.compile(r"advisor|evacuat|deploy|patrol|exercise|drill|cl
 ADVISORY = re.compile(r"^(?:urg|advis|warn|remind|(?:is|are|were) (?:urged|advised))", re.I)  # an advisory cue (event_cues)
 
 
+# a ceasefire agreed or reached (not negotiated, announced or failed): a development of its own wherever told
+CEASEFIRE_AGREED = re.compile(r"\b(?:agreed (?:to|on|upon)|reached|managed to reach) (?:a |an )?(?:\w+ )?(?:ceasefire|cease-fire|truce)|"
+                              r"договорил\w* (?:\w+ ){0,2}о (?:прекращени\w+ огня|перемири\w*)|"
+                              r"(?:достигли|заключили) (?:\w+ )?(?:перемири\w*|соглашени\w+ о прекращении огня)", re.I)
+
+
 EXERCISE = re.compile(r"\b(?:military |joint |tactical )?(?:exercises?|drills|manoeuvres|maneuvers)\b|\bучени[яйе]\w*|"
                       r"\bманевр\w*|\bучебн\w+", re.I)
 

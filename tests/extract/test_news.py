@@ -66,3 +66,22 @@ def test_an_undated_development_in_the_lead_is_dated_by_the_publication():
     got = rows("At a summit in Dushanbe, the leaders resolved to reinforce the border with Afghanistan and hold "
                "military drills.", published="2021-09-17")
     assert [(r["event_type"], r["end_date"]) for r in got] == [("strategic_development", "2021-09-17")]
+
+
+def test_a_ceasefire_agreed_later_in_the_report_is_a_development_of_its_own():
+    got = rows("Kyrgyz and Tajik border guards clashed on Thursday near Kok-Tash, killing 31 people.\n\n"
+               "The water intake is disputed. Both sides blame each other. The border is not demarcated.\n\n"
+               "The heads of government met in Batken. They agreed to a ceasefire and to withdraw their troops.\n\n"
+               "This Friday, the presidents held a telephone conversation about the border.", published="2021-04-30")
+    strat = [r for r in got if r["event_type"] == "strategic_development"]
+    assert len(strat) == 2  # the ceasefire and the call: not one development
+    truce = [r for r in strat if "ceasefire" in r["evidence"]]
+    assert truce and truce[0]["event_date"] == "2021-04-23" and truce[0]["end_date"] == "2021-04-30"
+
+
+def test_a_ceasefire_only_negotiated_or_failed_is_not_one():
+    got = rows("Kyrgyz and Tajik border guards clashed on Thursday near Kok-Tash.\n\n"
+               "The water intake is disputed. Both sides blame each other. The border is not demarcated.\n\n"
+               "Both countries would repeatedly try and fail to reach lasting ceasefire agreements.",
+               published="2021-04-30")
+    assert not [r for r in got if r["event_type"] == "strategic_development"]
