@@ -85,3 +85,10 @@ def test_a_ceasefire_only_negotiated_or_failed_is_not_one():
                "Both countries would repeatedly try and fail to reach lasting ceasefire agreements.",
                published="2021-04-30")
     assert not [r for r in got if r["event_type"] == "strategic_development"]
+
+
+def test_crossings_of_different_numbers_of_soldiers_are_two_events():
+    got = rows("В ходе боестолкновений с талибами 1037 военнослужащих Афганистана отступили через приграничные "
+               "участки на территорию Таджикистана.\n\nВчера, 4 июля более 300 афганских военных под натиском талибов "
+               "отступили на территорию Таджикистана.", published="2021-07-05")
+    assert [r["event_type"] for r in got] == ["border_tension", "border_tension"]
