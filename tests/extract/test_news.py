@@ -92,3 +92,12 @@ def test_crossings_of_different_numbers_of_soldiers_are_two_events():
                "участки на территорию Таджикистана.\n\nВчера, 4 июля более 300 афганских военных под натиском талибов "
                "отступили на территорию Таджикистана.", published="2021-07-05")
     assert [r["event_type"] for r in got] == ["border_tension", "border_tension"]
+
+
+def test_a_ceasefire_between_capitals_has_no_place_of_its_own():
+    got = rows("В четверг на кыргызско-таджикской границе произошла перестрелка, погибли 10 человек.\n\n"
+               "Причины конфликта в споре за воду. Стороны обвиняют друг друга. Граница не делимитирована.\n\n"
+               "Впрочем, вскоре появились сообщения, что Бишкек и Душанбе договорились о прекращении огня и отводе сил.",
+               published="2021-04-30")
+    truce = [r for r in got if r["event_type"] == "strategic_development"]
+    assert len(truce) == 1 and not truce[0]["latitude"]  # not Dushanbe, a party to it
