@@ -101,3 +101,9 @@ def test_a_ceasefire_between_capitals_has_no_place_of_its_own():
                published="2021-04-30")
     truce = [r for r in got if r["event_type"] == "strategic_development"]
     assert len(truce) == 1 and not truce[0]["latitude"]  # not Dushanbe, a party to it
+
+
+def test_the_wounded_counted_as_postradavshie_are_injured():
+    got = rows("Минздрав Кыргызстана сообщил, что 16 сентября 2022 г. в Баткенской областной больнице после боев на "
+               "границе с Таджикистаном находятся 18 пострадавших.", published="2022-09-16")
+    assert got and str(got[0]["injured"]) == "18"
