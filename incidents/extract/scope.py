@@ -47,7 +47,7 @@ def _historic_cue(info: SentInfo, cue, ref: date | None) -> bool:
 
 SECURITY_KINDS_RE = re.compile(r"advisor|evacuat|deploy|patrol|exercise|drill|closed|closure|mobili|reserve|reinforce|"
                                r"эвакуац|разверт|патрул|учени|закрыт|мобилиз|переброс|техник|стягива|"
-                               r"стянул|^urg|^advis|^warn|^remind", re.I)
+                               r"стянул|^urg|^advis|^warn|^remind|parade|парад", re.I)
 
 
 ADVISORY = re.compile(r"^(?:urg|advis|warn|remind|(?:is|are|were) (?:urged|advised))", re.I)  # an advisory cue (event_cues)

@@ -107,3 +107,9 @@ def test_the_wounded_counted_as_postradavshie_are_injured():
     got = rows("Минздрав Кыргызстана сообщил, что 16 сентября 2022 г. в Баткенской областной больнице после боев на "
                "границе с Таджикистаном находятся 18 пострадавших.", published="2022-09-16")
     assert got and str(got[0]["injured"]) == "18"
+
+
+def test_a_military_parade_near_the_border_is_a_development():
+    got = rows("On Thursday, Rahmon presided over a military parade near the border with Afghanistan.",
+               published="2021-09-24")
+    assert [r["event_type"] for r in got] == ["strategic_development"]
