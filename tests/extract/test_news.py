@@ -113,3 +113,9 @@ def test_a_military_parade_near_the_border_is_a_development():
     got = rows("On Thursday, Rahmon presided over a military parade near the border with Afghanistan.",
                published="2021-09-24")
     assert [r["event_type"] for r in got] == ["strategic_development"]
+
+
+def test_incidents_summed_up_by_an_earlier_month_are_not_an_incident():
+    got = rows("On January 29 Tajik border guards killed three armed smugglers in Khatlon province.\n\n"
+               "In November, attacks targeted Chinese workers, killing five.", published="2026-02-01")
+    assert [r["event_date"] for r in got] == ["2026-01-29"]
