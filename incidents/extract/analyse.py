@@ -17,6 +17,7 @@ from .article import Article, Sentence
 from .roles import DATELINE_FULL
 
 NEVER = re.compile(r"(?!x)x")
+STRATEGIC_LEAD = 4  # body sentences in which an undated development may be news (mentions.STRATEGIC_LEAD)
 
 
 @dataclass
@@ -44,7 +45,7 @@ def analyse(art: Article, rules: R.Rules) -> list[SentInfo]:
     cues = [C.find_cues(s.text, lang, s.start, rules) for s in body]
     violent = {k for k, c in enumerate(cues) if any(h.violent for h in c)}
     # A strategic development needs a date or the lead sentence (see mentions.anchored); skip the rest early.
-    strategic = {k for k, c in enumerate(cues) if c and (dates[k] or k == 0)}
+    strategic = {k for k, c in enumerate(cues) if c and (dates[k] or k < STRATEGIC_LEAD)}
     casualty_word = rules.casualty_any.get(lang, NEVER)
     skips = [[(d.start - s.start, d.end - s.start) for d in dates[k]] for k, s in enumerate(body)]
     # counts everywhere: 'Погибли также двое сотрудников погранслужбы.' carries no event cue of its own

@@ -13,14 +13,13 @@ from . import counts as N
 from . import dates as D
 from . import places as P
 from . import rules as R
-from .analyse import SentInfo
+from .analyse import STRATEGIC_LEAD, SentInfo  # body sentences in which an undated development may be news
 from .article import Article
-from .scope import (EXERCISE, SECURITY_KINDS_RE, _framed_report, _generic, _historic_cue,  # noqa: F401 - is_history
+from .scope import (ADVISORY, CEASEFIRE_AGREED, EXERCISE, SECURITY_KINDS_RE, _framed_report, _generic, _historic_cue,  # noqa: F401 - is_history
                     _security_content, is_history, out_of_scope)
 
 SETTING_BACK = 2  # sentences before an event that may give its date and place ('On 29 January five men crossed ...')
 CONTINUE_SENTENCES = 3  # sentences after a violent event's sentence that may carry it on
-STRATEGIC_LEAD = 4  # body sentences in which an undated security development (mobilisation, closure) is news
 TITLE_LEAD = 6  # body sentences in which a violent title's event may be told without a date or a toll
 MAX_NOTED = 20  # events a total over several incidents is noted on
 @dataclass
@@ -44,6 +43,8 @@ class Mention:
     k: int = -1  # index of the primary sentence in the article's body sentences
     prior: bool = False  # the sentence recalls an earlier incident ('a similar attack on 26 November')
     side: str = ""  # the country whose side of the border a border-level event is on, when the event says so
+    today: bool = False  # an undated development told as done in the first sentences: news of the publication day
+    truce: bool = False  # an undated ceasefire agreed, wherever told: news of the days before publication
 
     @property
     def start(self) -> int:
@@ -87,6 +88,10 @@ def find_mentions(art: Article, infos: list[SentInfo], ref: date | None, rules: 
             if violent and not m.dates and _after_tally(infos, k, lang, rules):
                 continue  # '22 skirmishes this year. Twelve trespassers have been killed': the tally goes on
             violence_near = any(c.violent for i in infos[:STRATEGIC_LEAD + 2] for c in i.cues)
+            m.today = not violent and not recent_dates(m, ref) and (lead or news_of_the_day(m, info, lang, rules)) \
+                and not _ahead(m, info, lang, rules)
+            m.truce = not violent and not m.today and not m.prior and not recent_dates(m, ref) \
+                and bool(CEASEFIRE_AGREED.search(info.sent.text))
             if not anchored(m, info, lead, lang, ref, rules, violence_near) and not (
                     violent and not _modal(m, info, lang, rules) and (
                         _set_before(infos, k, ref) or (_eventive(m) and _set_after(infos, k, ref, lang, rules))
@@ -155,12 +160,28 @@ def anchored(m: Mention, info: SentInfo, lead: bool, lang: str, ref: date | None
         # (not the evacuation that follows a clash told in the same article)
         security = m.k < STRATEGIC_LEAD and any(SECURITY_KINDS_RE.search(c.text) for c in m.cues) \
             and not violence_near
-        return bool(dates) or lead or security
+        return bool(dates) or lead or security or m.today or m.truce
     if _modal(m, info, lang, rules) and not any(d.kind in ("day", "night") for d in dates):
         return False
     counts = [c for c in m.counts if not c.total]
     victims = any(a.category == "civilian" and a.canonical != "Civilians" for a in m.actors)
     return bool(dates) or bool(counts) or victims or bool(m.dates and not dates)
+
+
+def news_of_the_day(m: Mention, info: SentInfo, lang: str, rules: R.Rules) -> bool:
+    """'Japarov and Rahmon signed the treaty', 'the two leaders held a phone conversation': a development told as done
+    (done_acts) in the first STRATEGIC_LEAD sentences of a report is the report's news, though it gives no date.
+    An advisory (an embassy urging its citizens to leave the border area) is news wherever the report tells it."""
+    if m.prior:
+        return False
+    return (m.k < STRATEGIC_LEAD and bool(R.search(rules.done_acts, lang, info.sent.text))) or any(
+        ADVISORY.search(c.text) for c in m.cues)
+
+
+def _ahead(m: Mention, info: SentInfo, lang: str, rules: R.Rules) -> bool:
+    """Future wording just before one of the mention's cues ('the treaty is to be signed', «будет подписан»)."""
+    text, o = info.sent.text, info.sent.start
+    return any(R.search(rules.future_markers, lang, text[max(0, c.start - o - 40): c.start - o]) for c in m.cues)
 
 
 def _after_tally(infos: list[SentInfo], k: int, lang: str, rules: R.Rules) -> bool:

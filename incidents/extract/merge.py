@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 from .. import schema as S
@@ -117,8 +118,8 @@ def _stated_apart(a: Mention, b: Mention) -> bool:
 
 
 def _same_event(a: Mention, b: Mention, lang: str, rules: R.Rules) -> bool:
-    if a.group != b.group:
-        return False
+    if a.group != b.group or a.truce != b.truce:
+        return False  # a ceasefire agreed and the talks or calls around it are developments of their own
     if not S.types_compatible(a.event_type, b.event_type) and not (weak(a) or weak(b)):
         return False
     if a.resolved.known and b.resolved.known:
@@ -135,6 +136,8 @@ def _same_event(a: Mention, b: Mention, lang: str, rules: R.Rules) -> bool:
             return False
     if a.group == "violent" and a.prior != b.prior:
         return False
+    if a.group == "violent" and _crossers_differ(a, b):
+        return False
     if not places_compatible(a.place, b.place):
         return False
     if a.group == "violent":
@@ -144,6 +147,20 @@ def _same_event(a: Mention, b: Mention, lang: str, rules: R.Rules) -> bool:
                 and not ((weak(a) and ka < kb) or (weak(b) and kb < ka)) and not tolls_agree(a, b, lang, rules):
             return False  # 'one of the killed guards was buried on ...' (a casualty phrase) is part of the toll
     return True
+
+
+CROSSERS = re.compile(r"(?<![\d.,])(\d[\d ,]*\d|\d)\s+(?:[\w-]+\s+){0,2}?(?:военн|солдат|пограничник|афганц|soldiers|troops|"
+                      r"servicemen|military|personnel|border guards|Afghans)", re.I)
+
+
+def _crossers_differ(a: Mention, b: Mention) -> bool:
+    """Both tell people crossing the border and give different numbers of them ('1037 soldiers retreated ...' and
+    'yesterday more than 300 soldiers retreated ...'): two crossings, not one told twice."""
+    def crossers(m: Mention) -> set[int]:
+        texts = {i.sent.text for c in m.cues if c.kind == "crossing" for i in m.infos if i.sent.start <= c.start < i.sent.end}
+        return {int(re.sub(r"[ ,]", "", x.group(1))) for t in texts for x in CROSSERS.finditer(t)}
+    na, nb = crossers(a), crossers(b)
+    return bool(na and nb) and not na & nb
 
 
 def places_compatible(a: P.Place | None, b: P.Place | None) -> bool:
@@ -184,6 +201,8 @@ def merge_compatible(mentions: list[Mention], lang: str, rules: R.Rules, publish
 def _tells_again(o: Mention, m: Mention, lang: str, rules: R.Rules) -> bool:
     """Does violent mention `m` tell again the event of `o` (see merge_compatible)?"""
     if o.group != "violent" or o.prior or not (S.types_compatible(o.event_type, m.event_type) or weak(o) or weak(m)):
+        return False
+    if _crossers_differ(o, m):
         return False
     if o.resolved.known and m.resolved.known:
         if not _overlap(o.resolved, m.resolved):

@@ -140,6 +140,7 @@ class Rules:
     place_anaphora: Table  # 'in the same region': the place of the event told before
     denial: Table  # the event is denied ('fake', «опровергло»)
     habitual: Table  # wording about many incidents ('regularly', 'a string of', «неоднократно»)
+    done_acts: Table  # a development told as done ('signed', 'held a phone conversation'): news in the first sentences
     report_markers: dict[str, Table]  # side (before, after) -> lang -> words that make a date the day of a report
 
 
@@ -332,6 +333,7 @@ def load(directory: str | None = None) -> Rules:
         attribution=t("attribution.csv", _lang_only),
         no_casualties=t("no_casualties.csv", _lang_only),
         habitual=t("habitual_markers.csv", _lang_only),
+        done_acts=t("done_acts.csv", _lang_only),
         denial=t("denial_markers.csv", _lang_only),
         place_anaphora=t("place_anaphora.csv", _lang_only),
         security_terms=t("security_terms.csv", _lang_only),

@@ -46,7 +46,17 @@ def _historic_cue(info: SentInfo, cue, ref: date | None) -> bool:
 
 
 SECURITY_KINDS_RE = re.compile(r"advisor|evacuat|deploy|patrol|exercise|drill|closed|closure|mobili|reserve|reinforce|"
-                               r"эвакуац|разверт|патрул|учени|закрыт|мобилиз|переброс", re.I)
+                               r"эвакуац|разверт|патрул|учени|закрыт|мобилиз|переброс|техник|стягива|"
+                               r"стянул|^urg|^advis|^warn|^remind|parade|парад", re.I)
+
+
+ADVISORY = re.compile(r"^(?:urg|advis|warn|remind|(?:is|are|were) (?:urged|advised))", re.I)  # an advisory cue (event_cues)
+
+
+# a ceasefire agreed or reached (not negotiated, announced or failed): a development of its own wherever told
+CEASEFIRE_AGREED = re.compile(r"\b(?:agreed (?:to|on|upon)|reached|managed to reach) (?:a |an )?(?:\w+ )?(?:ceasefire|cease-fire|truce)|"
+                              r"договорил\w* (?:\w+ ){0,2}о (?:прекращени\w+ огня|перемири\w*)|"
+                              r"(?:достигли|заключили) (?:\w+ )?(?:перемири\w*|соглашени\w+ о прекращении огня)", re.I)
 
 
 EXERCISE = re.compile(r"\b(?:military |joint |tactical )?(?:exercises?|drills|manoeuvres|maneuvers)\b|\bучени[яйе]\w*|"
@@ -86,7 +96,23 @@ def _generic(m, info: SentInfo, lang: str, ref: date | None, rules: R.Rules) -> 
         return True
     if m.dates and ref is not None and all(d.kind in ("year", "decade") and (d.year or ref.year) < ref.year for d in m.dates):
         return True  # 'In 2021, unprecedented clashes killed 50 people' in a 2022 report: background, not news
+    if _summed_up(m, info, lang, ref, rules):
+        return True  # 'In November, attacks targeted Chinese workers, killing five' in a February report
     return bool(info.dates) and all(is_history(d, ref) for d in info.dates) and not m.dates
+
+
+SUMMARY_DAYS = 14  # months of incidents this long over before the report: a summary of them, not news
+
+
+def _summed_up(m, info: SentInfo, lang: str, ref: date | None, rules: R.Rules) -> bool:
+    """Several incidents (series_words: 'attacks', 'shelled twice') dated only by months that were over before the
+    report: a summary of earlier incidents, which the article (or others) tells one by one."""
+    if ref is None or not m.dates or not R.search(rules.series_words, lang, info.sent.text):
+        return False
+    if any(d.kind not in ("month", "part") for d in m.dates):
+        return False
+    ends = [D.resolve(d, ref, ref.year) for d in m.dates]
+    return all(r.known and (r.end_date or r.event_date) < ref - timedelta(days=SUMMARY_DAYS) for r in ends)
 
 
 def _history_spans(info: SentInfo, lang: str, rules: R.Rules) -> list[tuple[int, int]]:

@@ -1,4 +1,4 @@
-"""Which side of the border an event told by movement or sound lies on: soldiers who crossed, violence heard across."""
+"""Which side of the border an event lies on: soldiers who crossed, violence heard across, an embassy's advisory."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from . import rules as R
 from .analyse import SentInfo, places_of
 from .article import Article
 from .mentions import Mention
+from .scope import ADVISORY
 
 
 def crossing_setting(m: Mention, dominant: str, art: Article, infos: list[SentInfo], rules: R.Rules) -> None:
@@ -73,3 +74,29 @@ def soldiers_crossed(m: Mention, lang: str, rules: R.Rules) -> bool:
                 if any(p.search(before) for p in forces):
                     return True
     return False
+
+
+EMBASSY_IN = re.compile(r"\b(?:[Ee]mbassy|[Cc]onsulate)(?: of [\w’'-]+)? in ([A-Z][\w-]+)")
+
+
+def advisory_setting(m: Mention, dominant: str, art: Article, rules: R.Rules) -> None:
+    """An advisory to leave the border area (an embassy's warning after an attack) is about that area, not the place of
+    the attack that prompted it: no place of its own, on the side of the country the embassy is in ('the Chinese
+    Embassy in Afghanistan'; the embassy named in the article, else the article's country). A ceasefire agreed has
+    no place of its own either (the gold sets keep it at the border)."""
+    if m.group == "violent":
+        return
+    if m.truce:  # «Бишкек и Душанбе договорились о прекращении огня»: the capitals are the parties, not the place
+        if m.place is not None:
+            m.reasons.append(f"{m.place.text!r} names a party to the ceasefire, not its place")
+        m.place = None
+        return
+    if not any(ADVISORY.search(c.text) for c in m.cues):
+        return
+    texts = [i.sent.text for i in m.infos] + [art.text]
+    hosts = [p.country for t in texts for h in EMBASSY_IN.finditer(t) for p in P.find_places(h.group(1), 0, rules=rules)
+             if p.feature_code == "PCLI" and p.in_region]
+    if m.place is not None:
+        m.reasons.append(f"{m.place.text!r} is where the violence that prompted the advisory was, not its place")
+        m.place = None
+    m.side = hosts[0] if hosts else dominant
