@@ -13,11 +13,7 @@ from incidents.text import fold
 from incidents.vector import isin
 from incidents.view.filters import FilterState
 from incidents.view.params import NO_BORDER, UNKNOWN_GEO
-
-
-INCIDENT_TEXT_COLUMNS = ("incident_id", "summary", "location", "admin1", "admin2", "sub_event_type",
-                         "actor1", "actor2", "tags")
-SOURCE_TEXT_COLUMNS = ("source_name", "url", "claim_location", "quote", "note")
+from incidents.view.search import INCIDENT_TEXT_COLUMNS, SOURCE_TEXT_COLUMNS, _joined  # what is searched is shared
 
 
 def haystack(df: pd.DataFrame, sources: pd.DataFrame | None = None) -> pd.Series:
@@ -28,14 +24,6 @@ def haystack(df: pd.DataFrame, sources: pd.DataFrame | None = None) -> pd.Series
         ledger = _joined(sources, SOURCE_TEXT_COLUMNS).groupby(sources["incident_id"]).agg(" ".join)
         parts = parts + " " + df["incident_id"].map(ledger).fillna("")
     return parts.map(fold)
-
-
-def _joined(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.Series:
-    """The columns' text joined with spaces, row by row (vectorised; a Series even when empty)."""
-    out = pd.Series("", index=frame.index, dtype=object)
-    for col in columns:
-        out = out + " " + frame[col].astype(str)
-    return out
 
 
 def search_terms(text: str) -> list[str]:
