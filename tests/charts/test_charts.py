@@ -284,3 +284,24 @@ def test_narrowing_the_filter_brings_individual_incidents_back(many):
     few = many.iloc[:50]
     fig = charts.map_figure(few)
     assert sum(len(t.customdata) for t in role(fig, "incidents")) == charts.mappable(few).sum()
+
+
+# --- template ---------------------------------------------------------------------------------
+
+def test_the_template_looks_like_plotly_white_for_every_trace_type_drawn(hostile):
+    import plotly.io as pio
+
+    from incidents.charts.style import TRACE_TYPES
+
+    ours, white = pio.templates[charts.TEMPLATE], pio.templates["plotly_white"]
+    assert ours.layout.to_plotly_json() == white.layout.to_plotly_json()
+    for kind in TRACE_TYPES:
+        assert ours.to_plotly_json()["data"][kind] == white.to_plotly_json()["data"][kind], kind
+    big = pd.concat([hostile] * 120, ignore_index=True).assign(incident_id=lambda d: [f"x{i}" for i in d.index])
+    drawn = set()
+    for df in (hostile, big):  # one mark per incident, and the aggregates above DETAIL_LIMIT
+        drawn |= {t.type for t in charts.map_figure(df, height=400).data}
+        drawn |= {t.type for t in charts.timeline_figure(df, aggregate.per_period(df, "month"), "type", "month",
+                                                         (None, None), height=400).data}
+    assert drawn <= set(TRACE_TYPES), drawn - set(TRACE_TYPES)  # a new trace type would lose plotly_white's defaults
+    assert len(json.dumps(ours.to_plotly_json())) < 0.6 * len(json.dumps(white.to_plotly_json()))
