@@ -15,7 +15,7 @@ from .labels import hover_text, marker_size
 from .places import label_traces, scale_bar
 from .provinces import province_traces
 from .spread import NOT_MAPPED, MapCounts, Placement, count_size, mappable, place  # noqa: F401
-from .style import DENSITY_SCALE, DIM, FONT, TEMPLATE, is_aggregated, is_extracted
+from .style import DENSITY_SCALE, DIM, FONT, TEMPLATE, figure, is_aggregated, is_extracted
 
 # The export's opening view: the Tajik–Afghan border (lon 67.3–75.1, lat 36.6–38.6 plus context).
 FOCUS_LON = (66.9, 75.4)
@@ -276,8 +276,8 @@ def map_figure(df: pd.DataFrame, height: int = 470, lon_range=None, lat_range=No
     names = label_traces(fr, obstacles) if labels else []
     keys = [] if not legend else legend_traces(df, pl) if pl is not None else \
         [t for t in legend_traces(df.iloc[0:0], None) if t.meta["group"] == "lines"]  # cells: colour = count
-    fig = go.Figure(base_traces(labels=False, shading=shading, focus_border=focus_border)
-                    + names + scale_bar(fr) + marks + keys)
+    fig = figure(base_traces(labels=False, shading=shading, focus_border=focus_border)
+                 + names + scale_bar(fr) + marks + keys)
     fig.update_geos(
         visible=False,
         showland=False, showcountries=False, showcoastlines=False, showocean=False, showlakes=False,

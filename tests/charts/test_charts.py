@@ -305,3 +305,16 @@ def test_the_template_looks_like_plotly_white_for_every_trace_type_drawn(hostile
                                                          (None, None), height=400).data}
     assert drawn <= set(TRACE_TYPES), drawn - set(TRACE_TYPES)  # a new trace type would lose plotly_white's defaults
     assert len(json.dumps(ours.to_plotly_json())) < 0.6 * len(json.dumps(white.to_plotly_json()))
+
+
+def test_a_figure_of_built_traces_is_the_same_figure_and_still_checks_what_is_set_later():
+    from incidents.charts.style import figure
+
+    traces = [go.Scattergeo(lon=[69.1, 70.2], lat=[37.5, 37.9], mode="markers", marker=dict(size=[6, 9])),
+              go.Scatter(x=[1, 2], y=[3, 4], name="a")]
+    fast = figure(traces)
+    assert fast.to_json() == go.Figure(traces).to_json()
+    with pytest.raises(ValueError):
+        fast.update_layout(nonsense=1)
+    with pytest.raises(ValueError):
+        fast.data[0].marker.symbol = "no-such-symbol"
