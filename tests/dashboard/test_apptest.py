@@ -8,11 +8,9 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
-from incidents import dataset, periods
-from incidents.view import aggregate, filters, query
+from incidents.view import aggregate, filters
 from incidents.schema import REVIEWED
 from incidents.view.filters import FilterState
 from incidents.text import markdown as md_escape
@@ -24,10 +22,6 @@ ROOT = HERE.parent
 DASH = HERE / "fixtures" / "dashboard"
 HOSTILE = DASH / "hostile"
 
-
-@pytest.fixture(scope="module")
-def dash_ds():
-    return dataset.load(DASH)
 
 
 def app(monkeypatch, data: Path = DASH, params: dict | None = None) -> AppTest:

@@ -16,8 +16,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from browser_support import JS_CHARTS_DRAWN, ROOT, open_dashboard, streamlit_server, wait_idle
-from incidents import charts, dataset, periods
-from incidents.view import filters, query
+from incidents import charts
+from incidents.view import filters
 from incidents.schema import REVIEWED
 from incidents.view.filters import FilterState
 
@@ -54,15 +54,6 @@ JS_FOCUS_BORDER = """() => {
 }"""
 
 
-@pytest.fixture(scope="module")
-def dash_ds():
-    return dataset.load(DASH)
-
-
-@pytest.fixture(scope="module")
-def dash_url():
-    with streamlit_server(DASH) as url:
-        yield url
 
 
 @pytest.fixture(scope="module")

@@ -11,8 +11,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from browser_support import open_dashboard, streamlit_server, wait_idle
-from incidents import charts, dataset
+from browser_support import open_dashboard, wait_idle
+from incidents import charts
 from incidents.schema import REVIEWED
 from incidents.view import filters, query
 
@@ -51,15 +51,6 @@ JS_MAP_SCALE = """() => { const gd = [...document.querySelectorAll('.js-plotly-p
   return gd._fullLayout.geo._subplot.projection.scale(); }"""
 
 
-@pytest.fixture(scope="module")
-def dash_ds():
-    return dataset.load(DASH)
-
-
-@pytest.fixture(scope="module")
-def dash_url():
-    with streamlit_server(DASH) as url:
-        yield url
 
 
 @pytest.fixture()
@@ -148,7 +139,7 @@ def test_a_map_selection_is_highlighted_on_the_timeline_and_survives_a_reload(op
 
 # --- issue 18: the area filter, clicks on provinces, the time slider -------------------------------------
 
-def reviewed_ids(ds) -> "pd.Series":
+def reviewed_ids(ds):
     return ds.incidents[ds.incidents["review_status"].isin(REVIEWED)]
 
 
