@@ -26,6 +26,7 @@ from incidents import store
 from incidents import errors
 from incidents.cli import main
 from incidents.schema import INCIDENTS, SOURCES
+from reference.writers import BASE, write_rows
 
 pytestmark = pytest.mark.slow  # concurrent writers and crash trials
 
@@ -33,29 +34,11 @@ WRITERS, ROWS_EACH = 8, 100
 CRASH_TRIALS = {"write_table": 15, "write_bytes_atomic": 30}
 CRASH_ROWS = 10_000
 
-BASE = dict(zip(INCIDENTS.names, (
-    "x,2025-12-23,,day,armed_clash,,TJK,AFG-TJK,Khatlon,Shamsiddin Shohin,Shuroobod,37.8414,70.0419,district,"
-    "Border guards,Armed group,2,,A valid row.,curated,verified,").split(",")))
-
-
-def _new_rows(writer: int) -> pd.DataFrame:
-    rows = []
-    for i in range(ROWS_EACH):
-        day = pd.Timestamp("2015-01-01") + pd.Timedelta(days=writer * ROWS_EACH + i)
-        rows.append(dict(BASE, incident_id=f"w{writer}-{i:03d}", event_date=day.strftime("%Y-%m-%d"),
-                         summary=f"Writer {writer}, row {i}: Пограничники, «кавычки», \"quotes\".",
-                         source_name=f"Outlet {writer}", url=f"https://example.org/{writer}/{i}", published=""))
-    return pd.DataFrame(rows, dtype=str)
-
 
 def test_eight_concurrent_adds_lose_nothing(good_dir, tmp_path):
     before_inc, _ = store.read_table(good_dir / "incidents.csv")
     before_src, _ = store.read_table(good_dir / "sources.csv")
-    files = []
-    for w in range(WRITERS):
-        path = tmp_path / f"new{w}.csv"
-        _new_rows(w).to_csv(path, index=False)
-        files.append(path)
+    files = write_rows(tmp_path, WRITERS, ROWS_EACH)
     env = dict(os.environ, PYTHONWARNINGS="ignore")
     # distinct incidents a day apart at one place: likely duplicates by the rule, so the writers confirm them
     procs = [subprocess.Popen([sys.executable, "-m", "incidents", "add", str(f), "--data", str(good_dir),
